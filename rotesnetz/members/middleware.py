@@ -1,0 +1,34 @@
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+class StaffMFARequiredMiddleware:
+    """Staff and admins must set up a second factor before they can do anything else.
+
+    The Django admin logs in through allauth (``secure_admin_login``), so this also closes the
+    admin's side door: no admin page without MFA.
+    """
+
+    ALLOWED_PREFIXES = ("/konto/", "/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and (user.is_staff or user.is_superuser)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.warning(
+                request,
+                _("As staff you need two-factor authentication. Please set it up first."),
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

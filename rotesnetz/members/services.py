@@ -1,0 +1,111 @@
+"""Writes to Mitgliedschaften. Views, admin and commands call these, nothing else writes."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import tasks
+from .models import (
+    Gliederung,
+    Membership,
+    MembershipRequest,
+    MembershipRole,
+    RequestStatus,
+    User,
+)
+from .rules import JOINABLE_KINDS
+from .signals import membership_ended
+
+logger = logging.getLogger(__name__)
+
+
+def membership_request_create(
+    *, user: User, gliederung: Gliederung, message: str = ""
+) -> MembershipRequest:
+    if gliederung.kind not in JOINABLE_KINDS:
+        raise ValidationError(_("You can only ask to join an Ortsverein, Abteilung or AG."))
+    if Membership.objects.filter(user=user, gliederung=gliederung).exists():
+        raise ValidationError(_("You are already a member of %(name)s.") % {"name": gliederung})
+    if len(message) > 1000:
+        raise ValidationError(_("The message may be at most 1000 characters long."))
+    try:
+        with transaction.atomic():
+            request = MembershipRequest.objects.create(
+                user=user, gliederung=gliederung, message=message.strip()
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already asked to join %(name)s. The Vorstand will answer soon.")
+            % {"name": gliederung}
+        ) from None
+    logger.info("membership request %s: user %s asks to join %s", request.pk, user.pk, gliederung)
+    transaction.on_commit(lambda: tasks.notify_vorstand_of_request.delay(request_id=request.pk))
+    return request
+
+
+def membership_request_decide(*, request_id: int, by: User, accept: bool) -> MembershipRequest:
+    """Accept or decline a pending request. Decided under a row lock, so twice is harmless."""
+    from .rules import can_lead
+
+    with transaction.atomic():
+        request = (
+            MembershipRequest.objects.select_for_update()
+            .select_related("gliederung", "user")
+            .get(pk=request_id)
+        )
+        if not can_lead(by, request.gliederung):
+            raise PermissionDenied
+        if request.status != RequestStatus.PENDING:
+            raise ValidationError(_("This request has already been answered."))
+        request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+        request.decided_at = timezone.now()
+        request.decided_by = by
+        request.save(update_fields=["status", "decided_at", "decided_by"])
+        if accept:
+            Membership.objects.get_or_create(user=request.user, gliederung=request.gliederung)
+        transaction.on_commit(lambda: tasks.send_membership_decision.delay(request_id=request.pk))
+    logger.info("membership request %s %s by user %s", request.pk, request.status, by.pk)
+    return request
+
+
+def membership_request_withdraw(*, request_id: int, user: User) -> None:
+    with transaction.atomic():
+        request = MembershipRequest.objects.select_for_update().get(pk=request_id, user=user)
+        if request.status != RequestStatus.PENDING:
+            raise ValidationError(_("This request has already been answered."))
+        request.status = RequestStatus.WITHDRAWN
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_at"])
+
+
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    from .rules import can_lead
+
+    if role not in MembershipRole.values:
+        raise ValidationError(_("Unknown role."))
+    if not can_lead(by, membership.gliederung):
+        raise PermissionDenied
+    membership.role = role
+    membership.save(update_fields=["role"])
+    logger.info("membership %s role set to %s by user %s", membership.pk, role, by.pk)
+    return membership
+
+
+def membership_end(*, membership: Membership, by: User) -> None:
+    """A member leaves (by themselves) or is removed (by those who lead the Gliederung)."""
+    from .rules import can_lead
+
+    if by.pk != membership.user_id and not can_lead(by, membership.gliederung):
+        raise PermissionDenied
+    user_id, gliederung_id = membership.user_id, membership.gliederung_id
+    with transaction.atomic():
+        membership.delete()
+        transaction.on_commit(
+            lambda: membership_ended.send(
+                sender=Membership, user_id=user_id, gliederung_id=gliederung_id
+            )
+        )
+    logger.info("membership of user %s in %s ended by user %s", user_id, gliederung_id, by.pk)

@@ -1,0 +1,25 @@
+"""Fails when the German catalogue has untranslated or fuzzy entries."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+catalogues = sorted((ROOT / "locale" / "de" / "LC_MESSAGES").glob("*.po"))
+if not catalogues:
+    sys.exit("locale/de/LC_MESSAGES has no catalogue")
+failed = False
+for po in catalogues:
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    stats = result.stderr.strip()
+    if result.returncode != 0 or "untranslated" in stats or "fuzzy" in stats:
+        print(f"{po.relative_to(ROOT)}: {stats}", file=sys.stderr)
+        failed = True
+    else:
+        print(f"{po.relative_to(ROOT)}: {stats}")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running platform with demo data on embedded defaults:
+# SQLite, in-memory channel layer, eager Celery, mail on the console.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_venv --no-dev
+compile_messages
+say "Datenbank migrieren und Demo laden"
+"$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py demo
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+say "Rotes Netz läuft auf http://$HOST:$PORT/ (Strg+C beendet)"
+exec "$ROOT/.venv/bin/uvicorn" rotesnetz.asgi:application --host "$HOST" --port "$PORT" \
+  --ws websockets --lifespan off --log-level warning

@@ -1,0 +1,173 @@
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rotesnetz.members.models import Membership, MembershipRequest, MembershipRole
+from tests.support.factories import make_gliederung, make_member, make_tree, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree(db):
+    return make_tree()
+
+
+def test_home_is_german_by_default(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert '<html lang="de">' in response.content.decode()
+    assert "Jetzt registrieren" in response.content.decode()
+
+
+def test_home_in_english_after_switching(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get("/")
+
+    assert '<html lang="en">' in response.content.decode()
+    assert "Sign up now" in response.content.decode()
+
+
+def test_mein_netz_needs_login(client):
+    response = client.get(reverse("members:mein_netz"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_mein_netz_shows_the_members_ortsverein(client, tree):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+
+    response = client.get(reverse("members:mein_netz"))
+
+    assert response.status_code == 200
+    assert "OV Test" in response.content.decode()
+
+
+def test_mein_netz_query_count_does_not_grow_with_memberships(client, tree):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    client.get(reverse("members:mein_netz"))  # the first request also records the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("members:mein_netz"))
+    for _ in range(5):
+        ov = make_gliederung(kind="ortsverein", parent=tree["ub"])
+        Membership.objects.create(user=member, gliederung=ov)
+    with CaptureQueriesContext(connection) as six:
+        client.get(reverse("members:mein_netz"))
+
+    assert len(six) == len(one)
+
+
+def test_gliederung_list_query_count_is_constant(client, tree):
+    client.force_login(make_user())
+    client.get(reverse("members:gliederung_list"))  # the first request also records the session
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("members:gliederung_list"))
+    for _ in range(10):
+        make_gliederung(kind="ortsverein", parent=tree["ub"])
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(reverse("members:gliederung_list"))
+
+    assert response.status_code == 200
+    assert len(after) == len(before)
+
+
+def test_join_request_and_decision_through_the_pages(
+    client, tree, django_capture_on_commit_callbacks
+):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    user = make_user()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("members:membership_request_create", args=[tree["ov"].slug]), {"message": "Hallo!"}
+    )
+    assert response.status_code == 302
+    request = MembershipRequest.objects.get(user=user)
+
+    client.force_login(vorstand)
+    page = client.get(reverse("members:gliederung", args=[tree["ov"].slug]))
+    assert user.display_name in page.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("members:membership_request_decide", args=[request.pk]),
+            {"decision": "accept"},
+        )
+
+    assert Membership.objects.filter(user=user, gliederung=tree["ov"]).exists()
+    assert [m.to for m in mail.outbox] == [[user.email]]
+
+
+def test_member_list_is_hidden_from_plain_members(client, tree):
+    other = make_member(tree["ov"], name="Geheime Person")
+    client.force_login(make_member(tree["ov"]))
+
+    response = client.get(reverse("members:gliederung", args=[tree["ov"].slug]))
+
+    assert other.display_name not in response.content.decode()
+
+
+def test_outsider_cannot_change_roles_or_remove(client, tree):
+    member = make_member(tree["ov"])
+    membership = Membership.objects.get(user=member)
+    client.force_login(make_member(tree["ov2"], MembershipRole.VORSTAND))
+
+    response = client.post(
+        reverse("members:membership_role", args=[membership.pk]), {"role": "vorstand"}
+    )
+    assert response.status_code == 403
+    response = client.post(reverse("members:membership_remove", args=[membership.pk]))
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.role == MembershipRole.MITGLIED
+
+
+def test_decide_with_a_bad_decision_changes_nothing(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    request = MembershipRequest.objects.create(user=make_user(), gliederung=tree["ov"])
+    client.force_login(vorstand)
+
+    response = client.post(
+        reverse("members:membership_request_decide", args=[request.pk]), {"decision": "maybe"}
+    )
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "pending"
+
+
+def test_unknown_gliederung_is_a_german_404(client):
+    client.force_login(make_user())
+
+    response = client.get(reverse("members:gliederung", args=["gibt-es-nicht"]))
+
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_healthz_reports_every_service(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert set(response.json()["checks"]) == {"database", "cache", "broker"}
+    assert response.json()["checks"]["database"]["ok"] is True
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def broken(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", broken)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "down"
