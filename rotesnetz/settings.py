@@ -217,8 +217,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if (TESTING or env_bool("RN_TEST_SERVER")) and not PRODUCTION:
+    # Fast hashing for tests; the browser tier's server must read the same hashes.
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:mein_netz"

@@ -49,6 +49,7 @@ def asgi_server(django_db_setup, e2e_smtp):
         "DATABASE_POOL": "0",
         "DJANGO_ENV": "development",
         "DEBUG": "0",
+        "RN_TEST_SERVER": "1",
         "CELERY_TASK_ALWAYS_EAGER": "1",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(e2e_smtp.port),
@@ -112,8 +113,15 @@ def chromium():
         browser.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 @pytest.fixture
-def new_page(chromium, asgi_server):
+def new_page(request, chromium, asgi_server):
     contexts = []
 
     def make(locale="de-DE"):
@@ -123,5 +131,16 @@ def new_page(chromium, asgi_server):
         return context.new_page()
 
     yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        # Keep what each page showed when the test failed, for whoever reads the CI log.
+        artifacts = ROOT / ".e2e-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        for number, context in enumerate(contexts):
+            for page_number, page in enumerate(context.pages):
+                stem = artifacts / f"{request.node.name}-{number}-{page_number}"
+                page.screenshot(path=f"{stem}.png", full_page=True)
+                stem.with_suffix(".html").write_text(page.content())
+                print(f"browser page {number}/{page_number} at {page.url}: {stem}.png")
     for context in contexts:
         context.close()

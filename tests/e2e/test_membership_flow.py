@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _login(page, email):
     page.goto("/konto/login/")
     page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("textbox", name=re.compile(r"^Passwort\W*$")).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=re.compile("^Anmeld")).click()
 
 
 def _wait_for_mail(sink, address, subject="", timeout=15):
@@ -40,11 +40,11 @@ def test_signup_confirm_join_and_see_it_in_mein_netz(new_page, e2e_smtp):
     page.get_by_role("link", name="Jetzt registrieren").click()
     page.get_by_label("E-Mail").fill("neu-e2e@example.org")
     page.get_by_label("Anzeigename").fill("Nora Neu")
-    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_role("textbox", name=re.compile(r"^Passwort\W*$")).fill(PASSWORD)
     page.get_by_label("Passwort (Wiederholung)").fill(PASSWORD)
     page.get_by_label("Datenschutzhinweis").check()
-    page.get_by_role("button", name="Registrieren").click()
-    page.get_by_role("heading", name="E-Mail-Adresse bestätigen").wait_for()
+    page.get_by_role("main").get_by_role("button", name="Registrieren").click()
+    page.get_by_role("heading", name="Bestätige deine E-Mail-Adresse").wait_for()
 
     mail = _wait_for_mail(e2e_smtp, "neu-e2e@example.org")
     link = re.search(r"https?://\S+/konto/confirm-email/\S+", e2e_smtp.body(mail)).group(0)
@@ -53,7 +53,7 @@ def test_signup_confirm_join_and_see_it_in_mein_netz(new_page, e2e_smtp):
     page.get_by_role("heading", name=re.compile("Mein Netz")).wait_for()
 
     page.get_by_role("link", name="Ortsverein oder AG zum Beitreten finden").click()
-    page.get_by_label("Suche").fill("Gartenstadt")
+    page.get_by_label("Suchbegriff").fill("Gartenstadt")
     page.get_by_role("button", name="Suchen").click()
     page.get_by_role("link", name="OV Ludwigshafen-Gartenstadt").click()
     page.get_by_role("button", name="Beitritt anfragen").click()
