@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "rotesnetz.members",
+    "rotesnetz.outbox",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +175,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},
+}
 
 # --- Mail -----------------------------------------------------------------------------------
 
@@ -198,6 +202,9 @@ if _smtp_host:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Rotes Netz <netz@rotesnetz.example>")
+# Links in mails need the public address; requests are not around when a worker sends.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+OUTBOX_RETENTION_DAYS = int(env("OUTBOX_RETENTION_DAYS", "30"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts -------------------------------------------------------------------------------

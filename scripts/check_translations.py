@@ -5,7 +5,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-catalogues = sorted((ROOT / "locale" / "de" / "LC_MESSAGES").glob("*.po"))
+# The project catalogue and one per part (each app keeps its own locale/).
+catalogues = sorted(
+    path
+    for pattern in ("locale/de/LC_MESSAGES/*.po", "*/locale/de/LC_MESSAGES/*.po",
+                    "rotesnetz/*/locale/de/LC_MESSAGES/*.po")
+    for path in ROOT.glob(pattern)
+    if ".venv" not in path.parts
+)
 if not catalogues:
     sys.exit("locale/de/LC_MESSAGES has no catalogue")
 failed = False

@@ -4,10 +4,12 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import tasks
+from rotesnetz.outbox.services import MailSpec, mail_enqueue, mail_enqueue_many
+
 from .models import (
     Gliederung,
     Membership,
@@ -31,19 +33,43 @@ def membership_request_create(
         raise ValidationError(_("You are already a member of %(name)s.") % {"name": gliederung})
     if len(message) > 1000:
         raise ValidationError(_("The message may be at most 1000 characters long."))
+    if "\x00" in message:
+        raise ValidationError(_("The message contains characters that are not allowed."))
     try:
         with transaction.atomic():
             request = MembershipRequest.objects.create(
                 user=user, gliederung=gliederung, message=message.strip()
             )
+            _notify_vorstand(request)
     except IntegrityError:
         raise ValidationError(
             _("You have already asked to join %(name)s. The Vorstand will answer soon.")
             % {"name": gliederung}
         ) from None
     logger.info("membership request %s: user %s asks to join %s", request.pk, user.pk, gliederung)
-    transaction.on_commit(lambda: tasks.notify_vorstand_of_request.delay(request_id=request.pk))
     return request
+
+
+def _notify_vorstand(request: MembershipRequest) -> None:
+    vorstand = Membership.objects.filter(
+        gliederung=request.gliederung, role=MembershipRole.VORSTAND
+    ).select_related("user")
+    mail_enqueue_many(
+        [
+            MailSpec(
+                key=f"members:request:{request.pk}:vorstand:{membership.user_id}",
+                to=membership.user.email,
+                template="membership_request_new",
+                context={
+                    "request": request,
+                    "gliederung": request.gliederung,
+                    "path": reverse("members:gliederung", args=[request.gliederung.slug]),
+                },
+                purpose="members.request",
+            )
+            for membership in vorstand
+        ]
+    )
 
 
 def membership_request_decide(*, request_id: int, by: User, accept: bool) -> MembershipRequest:
@@ -66,7 +92,20 @@ def membership_request_decide(*, request_id: int, by: User, accept: bool) -> Mem
         request.save(update_fields=["status", "decided_at", "decided_by"])
         if accept:
             Membership.objects.get_or_create(user=request.user, gliederung=request.gliederung)
-        transaction.on_commit(lambda: tasks.send_membership_decision.delay(request_id=request.pk))
+        mail_enqueue(
+            MailSpec(
+                key=f"members:request:{request.pk}:decision",
+                to=request.user.email,
+                template="membership_decision",
+                context={
+                    "accepted": accept,
+                    "user": request.user,
+                    "gliederung": request.gliederung,
+                    "path": reverse("members:mein_netz"),
+                },
+                purpose="members.decision",
+            )
+        )
     logger.info("membership request %s %s by user %s", request.pk, request.status, by.pk)
     return request
 
