@@ -8,8 +8,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project catalogue and one per part (each app keeps its own locale/).
 catalogues = sorted(
     path
-    for pattern in ("locale/de/LC_MESSAGES/*.po", "*/locale/de/LC_MESSAGES/*.po",
-                    "rotesnetz/*/locale/de/LC_MESSAGES/*.po")
+    for pattern in (
+        "locale/de/LC_MESSAGES/*.po",
+        "*/locale/de/LC_MESSAGES/*.po",
+        "rotesnetz/*/locale/de/LC_MESSAGES/*.po",
+    )
     for path in ROOT.glob(pattern)
     if ".venv" not in path.parts
 )

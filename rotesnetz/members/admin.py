@@ -11,6 +11,7 @@ from .models import (
     Gliederung,
     Membership,
     MembershipRequest,
+    Qualification,
     Regionalzentrum,
     StaffRole,
     User,
@@ -135,3 +136,12 @@ class MembershipRequestAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "decided_at", "decided_by"]
     autocomplete_fields = ["user", "gliederung"]
     list_select_related = ["user", "gliederung"]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "label", "code", "awarded_at"]
+    list_filter = ["code"]
+    search_fields = ["user__email", "user__display_name", "label"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]

@@ -393,3 +393,33 @@ class MembershipRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.gliederung} ({self.get_status_display()})"
+
+
+class Qualification(models.Model):
+    """A qualification on a member's profile (e.g. "moderation" after a learning path).
+
+    Parts award them through ``services.qualification_award``; other parts read them, e.g. a
+    Vorstand may make only qualified members room moderators if the Landesverband wants that.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    label = models.CharField(_("label"), max_length=150)
+    source = models.CharField(_("awarded for"), max_length=200, blank=True)
+    awarded_at = models.DateTimeField(_("awarded on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        ordering = ["-awarded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code"], name="qualification_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.label}"

@@ -15,6 +15,7 @@ from .models import (
     Membership,
     MembershipRequest,
     MembershipRole,
+    Qualification,
     RequestStatus,
     User,
 )
@@ -148,3 +149,13 @@ def membership_end(*, membership: Membership, by: User) -> None:
             )
         )
     logger.info("membership of user %s in %s ended by user %s", user_id, gliederung_id, by.pk)
+
+
+def qualification_award(*, user: User, code: str, label: str, source: str = "") -> Qualification:
+    """Record a qualification once; awarding it again keeps the first date."""
+    qualification, created = Qualification.objects.get_or_create(
+        user=user, code=code, defaults={"label": label[:150], "source": source[:200]}
+    )
+    if created:
+        logger.info("qualification %s awarded to user %s", code, user.pk)
+    return qualification
