@@ -1,3 +1,5 @@
 """Every websocket route of the platform, named in one place."""
 
-websocket_urlpatterns: list = []
+from rotesnetz.rooms.routing import websocket_urlpatterns as room_routes
+
+websocket_urlpatterns: list = [*room_routes]

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "rotesnetz.members",
     "rotesnetz.outbox",
+    "rotesnetz.rooms",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,9 @@ if DATABASE_URL:
             DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 20}}
             DATABASES["default"]["CONN_MAX_AGE"] = 0
         else:
-            DATABASES["default"]["CONN_MAX_AGE"] = 60
+            # Tests close connections after each use, or consumer threads would keep the
+            # test database open and block its removal.
+            DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 60
         DATABASES["default"].setdefault("TEST", {})
         if env("DATABASE_TEST_NAME"):
             DATABASES["default"]["TEST"]["NAME"] = env("DATABASE_TEST_NAME")
@@ -178,6 +181,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},
+    "rooms-mention-digests": {"task": "rooms.send_mention_digests", "schedule": 300.0},
+    "rooms-purge-presence": {"task": "rooms.purge_presence", "schedule": 120.0},
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -357,6 +362,16 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# --- Rooms ----------------------------------------------------------------------------------
+
+# At most N messages per member in a window of S seconds, then an error frame and a pause.
+ROOM_RATE_LIMIT = (
+    int(env("ROOM_RATE_LIMIT_COUNT", "8")),
+    int(env("ROOM_RATE_LIMIT_SECONDS", "10")),
+)
+ROOM_MAX_FRAME_BYTES = 16 * 1024
+ROOM_MAIN_NAME = env("ROOM_MAIN_NAME", "Allgemein")
 
 # --- Branding -------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("", include("rotesnetz.members.urls")),
+    path("", include("rotesnetz.rooms.urls")),
 ]
 
 handler403 = "rotesnetz.members.errors.permission_denied"

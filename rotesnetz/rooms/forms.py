@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rotesnetz.members.models import User
+
+from .models import MESSAGE_MAX_LENGTH, Visibility
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please write something first.")},
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who may enter"), choices=Visibility.choices, widget=forms.RadioSelect
+    )
+    read_only = forms.BooleanField(
+        label=_("Announcements only: only moderators can write"), required=False
+    )
+    invitees = forms.ModelMultipleChoiceField(
+        label=_("Invited members (for rooms with an invitation list)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, gliederung, is_main=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].queryset = (
+            User.objects.filter(memberships__gliederung__path__startswith=gliederung.path)
+            .distinct()
+            .order_by("display_name")
+        )
+        if is_main:
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("The main room keeps its name.")

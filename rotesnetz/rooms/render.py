@@ -1,0 +1,57 @@
+"""One renderer for a message: the page (without JavaScript) and the live socket use it alike.
+
+Live frames are rendered once per language and encoded once, so that delivering a message to
+hundreds of sockets costs no template work and no JSON encoding per recipient.
+"""
+
+import json
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import REACTIONS, Message
+
+
+def reaction_summary(message: Message) -> list[dict]:
+    """[{emoji, count, users}] in the fixed order of REACTIONS (uses prefetched reactions)."""
+    by_emoji: dict[str, list[int]] = {}
+    for reaction in message.reactions.all():
+        by_emoji.setdefault(reaction.emoji, []).append(reaction.user_id)
+    return [
+        {"emoji": emoji, "count": len(by_emoji[emoji]), "users": by_emoji[emoji]}
+        for emoji in REACTIONS
+        if emoji in by_emoji
+    ]
+
+
+def message_context(message: Message, *, viewer=None, can_moderate=False) -> dict:
+    return {
+        "message": message,
+        "reactions": reaction_summary(message),
+        "all_reactions": REACTIONS,
+        "viewer_id": viewer.pk if viewer else None,
+        "can_moderate": can_moderate,
+    }
+
+
+def message_html(message: Message, **kwargs) -> str:
+    return render_to_string("rooms/partials/message.html", message_context(message, **kwargs))
+
+
+def frames(kind: str, message: Message) -> dict[str, str]:
+    """The JSON text of one live frame per language, e.g. {"de": "...", "en": "..."}."""
+    encoded = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            encoded[code] = json.dumps(
+                {
+                    "type": kind,
+                    "id": message.pk,
+                    "room": message.room_id,
+                    "author": message.author_id,
+                    "html": message_html(message),
+                },
+                ensure_ascii=False,
+            )
+    return encoded

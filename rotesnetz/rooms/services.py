@@ -1,0 +1,598 @@
+"""Writes in rooms. Views, the socket consumer and tasks call these; nothing else writes.
+
+Every write is stored first and broadcast after commit, so a message that anyone saw live is
+always in the database, and a reconnecting client can fetch it by id.
+"""
+
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rotesnetz.markup import mentioned_names, plain_text, render_markdown
+from rotesnetz.members.models import Gliederung, GliederungKind, User
+from rotesnetz.outbox.services import MailSpec, mail_enqueue
+
+from . import render
+from .groups import room_group, session_group, user_group
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    REACTIONS,
+    Mention,
+    Message,
+    ModerationAction,
+    ModerationLog,
+    Presence,
+    Reaction,
+    ReadState,
+    Room,
+    RoomInvite,
+    Visibility,
+)
+from .rules import can_lead_rooms_of, can_moderate_room, can_post, can_read_room
+
+logger = logging.getLogger(__name__)
+
+
+class RoomError(Exception):
+    """A refused command: ``code`` for clients, ``message`` in the user's language."""
+
+    def __init__(self, code: str, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _forbidden() -> RoomError:
+    return RoomError("forbidden", _("You are not allowed to do that in this room."))
+
+
+def _not_found() -> RoomError:
+    return RoomError("not_found", _("This message does not exist (any more)."))
+
+
+# --- Broadcasting ---------------------------------------------------------------------------
+
+
+def _group_send(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:  # the database is the source of truth; clients resync on reconnect
+        logger.exception("rooms: broadcast to %s failed", group)
+
+
+def _broadcast_message(kind: str, message_id: int) -> None:
+    from .selectors import message_with_relations
+
+    message = message_with_relations(message_id=message_id)
+    _group_send(
+        room_group(message.room_id),
+        {"type": "chat.broadcast", "frames": render.frames(kind, message)},
+    )
+
+
+def _after_commit_broadcast(kind: str, message: Message) -> None:
+    transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
+
+
+# --- Rate limit -----------------------------------------------------------------------------
+
+
+def rate_limit_hit(*, user_id: int) -> float | None:
+    """Count one message; return seconds to wait if the member writes too fast, else None."""
+    limit, window = settings.ROOM_RATE_LIMIT
+    bucket = int(timezone.now().timestamp() // window)
+    key = f"rooms:rate:{user_id}:{bucket}"
+    if cache.add(key, 1, timeout=window + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 1)
+            count = 1
+    if count > limit:
+        return window - (timezone.now().timestamp() % window)
+    return None
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+def _clean_text(text: str) -> str:
+    if not isinstance(text, str):
+        raise RoomError("invalid", _("The message must be text."))
+    text = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    if not text:
+        raise RoomError("empty", _("Please write something first."))
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise RoomError(
+            "too_long",
+            _("A message may be at most %(limit)d characters long.")
+            % {"limit": MESSAGE_MAX_LENGTH},
+        )
+    return text
+
+
+def _mentioned_users(room: Room, text: str) -> list[User]:
+    names = mentioned_names(text)
+    if not names:
+        return []
+    candidates = User.objects.filter(display_name__in=names, is_active=True)[:20]
+    return [user for user in candidates if can_read_room(user, room)]
+
+
+def message_post(
+    *, room: Room, author: User, text: str, parent_id: int | None = None, client_id: str = ""
+) -> Message:
+    if not can_post(author, room):
+        raise _forbidden()
+    text = _clean_text(text)
+    client_id = (client_id or "")[:64]
+    if client_id:
+        existing = Message.objects.filter(author=author, client_id=client_id).first()
+        if existing is not None:
+            return existing  # a retried send: the client gets its message, nobody a duplicate
+    parent = None
+    if parent_id:
+        parent = Message.objects.filter(pk=parent_id, room=room).first()
+        if parent is None:
+            raise RoomError("not_found", _("The message you reply to does not exist."))
+        # Threads are one level deep: a reply to a reply belongs to the first message.
+        if parent.parent_id:
+            parent = Message.objects.get(pk=parent.parent_id)
+    retry_after = rate_limit_hit(user_id=author.pk)
+    if retry_after is not None:
+        raise RoomError(
+            "rate_limited",
+            _("You are writing very fast. Please wait a few seconds."),
+            retry_after=round(retry_after, 1),
+        )
+    mentioned = _mentioned_users(room, text)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                room=room,
+                author=author,
+                parent=parent,
+                client_id=client_id,
+                text=text,
+                html=render_markdown(text, mentions={u.display_name for u in mentioned}),
+            )
+            Room.objects.filter(pk=room.pk).update(
+                last_message_at=message.created_at, last_message_id=message.pk
+            )
+            Mention.objects.bulk_create(
+                [Mention(message=message, user=user) for user in mentioned if user != author]
+            )
+            ReadState.objects.update_or_create(
+                room=room, user=author, defaults={"last_read_id": message.pk}
+            )
+            _after_commit_broadcast("message", message)
+    except IntegrityError:
+        # Two sends with the same client id raced: return the one that won.
+        return Message.objects.get(author=author, client_id=client_id)
+    return message
+
+
+def _own_message(message_id: int, user: User) -> Message:
+    message = (
+        Message.objects.select_related("room", "room__gliederung").filter(pk=message_id).first()
+    )
+    if message is None or not can_read_room(user, message.room):
+        raise _not_found()
+    if message.author_id != user.pk:
+        raise RoomError("forbidden", _("You can only change your own messages."))
+    if message.deleted_at:
+        raise _not_found()
+    if message.room.archived_at:
+        raise RoomError("archived", _("This room is archived."))
+    return message
+
+
+def message_edit(*, message_id: int, by: User, text: str) -> Message:
+    message = _own_message(message_id, by)
+    text = _clean_text(text)
+    mentioned = _mentioned_users(message.room, text)
+    with transaction.atomic():
+        message.text = text
+        message.html = render_markdown(text, mentions={u.display_name for u in mentioned})
+        message.edited_at = timezone.now()
+        message.save(update_fields=["text", "html", "edited_at", "updated_at"])
+        _after_commit_broadcast("message_updated", message)
+    return message
+
+
+def message_delete(*, message_id: int, by: User) -> Message:
+    message = _own_message(message_id, by)
+    with transaction.atomic():
+        # The words are gone for good; the place in the conversation stays.
+        message.text = ""
+        message.html = ""
+        message.deleted_at = timezone.now()
+        message.pinned_at = None
+        message.save(update_fields=["text", "html", "deleted_at", "pinned_at", "updated_at"])
+        Mention.objects.filter(message=message).delete()
+        _after_commit_broadcast("message_updated", message)
+    return message
+
+
+def _moderated_message(message_id: int, user: User) -> Message:
+    message = (
+        Message.objects.select_related("room", "room__gliederung").filter(pk=message_id).first()
+    )
+    if message is None or not can_read_room(user, message.room):
+        raise _not_found()
+    if not can_moderate_room(user, message.room):
+        raise _forbidden()
+    return message
+
+
+def message_hide(*, message_id: int, by: User, reason: str) -> Message:
+    message = _moderated_message(message_id, by)
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise RoomError("reason_missing", _("Please give a reason for hiding the message."))
+    with transaction.atomic():
+        message.hidden_at = timezone.now()
+        message.hidden_by = by
+        message.hidden_reason = reason
+        message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+        ModerationLog.objects.create(
+            room=message.room,
+            actor=by,
+            action=ModerationAction.HIDE,
+            message=message,
+            reason=reason,
+        )
+        _after_commit_broadcast("message_updated", message)
+    return message
+
+
+def message_unhide(*, message_id: int, by: User) -> Message:
+    message = _moderated_message(message_id, by)
+    with transaction.atomic():
+        message.hidden_at = None
+        message.hidden_by = None
+        message.hidden_reason = ""
+        message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+        ModerationLog.objects.create(
+            room=message.room, actor=by, action=ModerationAction.UNHIDE, message=message
+        )
+        _after_commit_broadcast("message_updated", message)
+    return message
+
+
+def message_pin(*, message_id: int, by: User, pinned: bool) -> Message:
+    message = _moderated_message(message_id, by)
+    if message.deleted_at:
+        raise _not_found()
+    with transaction.atomic():
+        message.pinned_at = timezone.now() if pinned else None
+        message.save(update_fields=["pinned_at", "updated_at"])
+        ModerationLog.objects.create(
+            room=message.room,
+            actor=by,
+            action=ModerationAction.PIN if pinned else ModerationAction.UNPIN,
+            message=message,
+        )
+        _after_commit_broadcast("message_updated", message)
+    return message
+
+
+def reaction_toggle(*, message_id: int, by: User, emoji: str) -> Message:
+    if emoji not in REACTIONS:
+        raise RoomError("invalid", _("This reaction is not available."))
+    message = (
+        Message.objects.select_related("room", "room__gliederung").filter(pk=message_id).first()
+    )
+    if message is None or not can_read_room(by, message.room) or message.deleted_at:
+        raise _not_found()
+    if not can_post(by, message.room):
+        raise _forbidden()
+    with transaction.atomic():
+        deleted, _count = Reaction.objects.filter(message=message, user=by, emoji=emoji).delete()
+        if not deleted:
+            Reaction.objects.get_or_create(message=message, user=by, emoji=emoji)
+        Message.objects.filter(pk=message.pk).update(updated_at=timezone.now())
+        _after_commit_broadcast("message_updated", message)
+    return message
+
+
+def read_mark(*, room: Room, user: User, message_id: int) -> None:
+    """Move the read marker forward (never back)."""
+    newest = (
+        room.last_message_id or Message.objects.filter(room=room).aggregate(m=Max("id"))["m"] or 0
+    )
+    message_id = min(int(message_id), newest)
+    updated = ReadState.objects.filter(room=room, user=user, last_read_id__lt=message_id).update(
+        last_read_id=message_id
+    )
+    if not updated:
+        ReadState.objects.get_or_create(room=room, user=user, defaults={"last_read_id": message_id})
+
+
+def mention_mails_set(*, room: Room, user: User, enabled: bool) -> None:
+    ReadState.objects.update_or_create(room=room, user=user, defaults={"mention_mails": enabled})
+
+
+# --- Rooms ----------------------------------------------------------------------------------
+
+MAIN_ROOM_VISIBILITY = {
+    GliederungKind.BUNDESVERBAND: Visibility.SUBTREE,
+    GliederungKind.LANDESVERBAND: Visibility.SUBTREE,
+    GliederungKind.UNTERBEZIRK: Visibility.SUBTREE,
+    GliederungKind.KREISVERBAND: Visibility.SUBTREE,
+}
+
+
+def room_ensure_main(*, gliederung: Gliederung) -> Room:
+    """Every Gliederung and AG has its main room. Kreis- and Landesverbände open it to the
+    members of everything below them (their members belong to Ortsvereine)."""
+    room = Room.objects.filter(gliederung=gliederung, is_main=True).first()
+    if room is not None:
+        return room
+    try:
+        with transaction.atomic():
+            return Room.objects.create(
+                gliederung=gliederung,
+                is_main=True,
+                # Stored data, shown to everyone: in the platform's language, not the caller's.
+                name=settings.ROOM_MAIN_NAME,
+                visibility=MAIN_ROOM_VISIBILITY.get(gliederung.kind, Visibility.MEMBERS),
+            )
+    except IntegrityError:
+        return Room.objects.get(gliederung=gliederung, is_main=True)
+
+
+def _check_name(gliederung: Gliederung, name: str, exclude_pk: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise RoomError("invalid", _("Please give the room a name."))
+    if len(name) > 100:
+        raise RoomError("invalid", _("The name may be at most 100 characters long."))
+    clash = Room.objects.filter(gliederung=gliederung, name__iexact=name)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise RoomError("invalid", _("This Gliederung already has a room with this name."))
+    return name
+
+
+def room_create(
+    *,
+    gliederung: Gliederung,
+    by: User,
+    name: str,
+    topic: str = "",
+    visibility: str = Visibility.MEMBERS,
+    read_only: bool = False,
+    invitees: list[User] | None = None,
+) -> Room:
+    if not can_lead_rooms_of(by, gliederung):
+        raise _forbidden()
+    if visibility not in Visibility.values:
+        raise RoomError("invalid", _("Please choose who may enter the room."))
+    name = _check_name(gliederung, name)
+    with transaction.atomic():
+        room = Room.objects.create(
+            gliederung=gliederung,
+            name=name,
+            topic=(topic or "").strip()[:300],
+            visibility=visibility,
+            read_only=read_only,
+            created_by=by,
+        )
+        RoomInvite.objects.bulk_create(
+            [RoomInvite(room=room, user=user) for user in set(invitees or [])],
+            ignore_conflicts=True,
+        )
+    logger.info("room %s created in %s by user %s", room.pk, gliederung.pk, by.pk)
+    return room
+
+
+def room_update(
+    *,
+    room: Room,
+    by: User,
+    name: str,
+    topic: str,
+    visibility: str,
+    read_only: bool,
+    invitees: list[User] | None = None,
+) -> Room:
+    if not can_moderate_room(by, room):
+        raise _forbidden()
+    if visibility not in Visibility.values:
+        raise RoomError("invalid", _("Please choose who may enter the room."))
+    with transaction.atomic():
+        room.name = room.name if room.is_main else _check_name(room.gliederung, name, room.pk)
+        room.topic = (topic or "").strip()[:300]
+        room.visibility = visibility
+        room.read_only = read_only
+        room.save(update_fields=["name", "topic", "visibility", "read_only"])
+        if invitees is not None:
+            RoomInvite.objects.filter(room=room).exclude(user__in=invitees).delete()
+            RoomInvite.objects.bulk_create(
+                [RoomInvite(room=room, user=user) for user in set(invitees)],
+                ignore_conflicts=True,
+            )
+        ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.SETTINGS)
+        # Fewer people may read now: their sockets check again and close if so.
+        transaction.on_commit(lambda: _group_send(room_group(room.pk), {"type": "access.check"}))
+    return room
+
+
+def room_archive(*, room: Room, by: User) -> Room:
+    if not can_moderate_room(by, room):
+        raise _forbidden()
+    if room.is_main:
+        raise RoomError("invalid", _("The main room of a Gliederung cannot be archived."))
+    with transaction.atomic():
+        room.archived_at = timezone.now()
+        room.save(update_fields=["archived_at"])
+        ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.ARCHIVE)
+        transaction.on_commit(lambda: _group_send(room_group(room.pk), {"type": "access.check"}))
+    return room
+
+
+def room_reopen(*, room: Room, by: User) -> Room:
+    if not can_moderate_room(by, room):
+        raise _forbidden()
+    with transaction.atomic():
+        room.archived_at = None
+        room.save(update_fields=["archived_at"])
+        ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.REOPEN)
+    return room
+
+
+def room_export(*, room: Room, by: User) -> str:
+    """The room's history as Markdown for the Vorstand's minutes; the export is logged."""
+    from django.utils.formats import date_format
+
+    from .selectors import export_messages
+
+    if not can_moderate_room(by, room):
+        raise _forbidden()
+    lines = [
+        f"# {room.gliederung.name} · {room.name}",
+        "",
+        _("Exported on %(date)s by %(user)s")
+        % {"date": date_format(timezone.localtime(), "DATETIME_FORMAT"), "user": by.public_name},
+        "",
+    ]
+    for message in export_messages(room=room):
+        when = date_format(timezone.localtime(message.created_at), "SHORT_DATETIME_FORMAT")
+        author = message.author.public_name if message.author else _("deleted member")
+        if message.deleted_at:
+            body = _("(deleted by the author)")
+        elif message.hidden_at:
+            body = _("(hidden by the moderation: %(reason)s) %(text)s") % {
+                "reason": message.hidden_reason,
+                "text": message.text,
+            }
+        else:
+            body = message.text
+        reply = f" ↳ #{message.parent_id}" if message.parent_id else ""
+        lines.append(f"**#{message.pk} · {when} · {author}**{reply}")
+        lines.append(body)
+        lines.append("")
+    ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.EXPORT)
+    return "\n".join(lines)
+
+
+# --- Presence and access --------------------------------------------------------------------
+
+
+def presence_join(*, room_id: int, user_id: int, channel_name: str) -> None:
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"room_id": room_id, "user_id": user_id, "last_seen": timezone.now()},
+    )
+
+
+def presence_touch(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+
+
+def presence_leave(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_purge(*, older_than: timedelta = timedelta(minutes=3)) -> int:
+    deleted, _ = Presence.objects.filter(last_seen__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def sockets_recheck_user(*, user_id: int) -> None:
+    """Ask every open socket of the user to check its access again (membership ended)."""
+    _group_send(user_group(user_id), {"type": "access.check"})
+
+
+def sockets_close_session(*, session_key: str) -> None:
+    _group_send(session_group(session_key), {"type": "session.ended"})
+
+
+# --- Mention digests ------------------------------------------------------------------------
+
+
+def mention_digests_send(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """One mail per member with the mentions they have not seen, instead of a mail per mention.
+
+    A mention counts as seen when the member read past it or is in the room right now; members
+    who turned mention mails off for a room get nothing for it.
+    """
+    now = timezone.now()
+    pending = list(
+        Mention.objects.filter(notified_at__isnull=True, message__created_at__lt=now - older_than)
+        .select_related("user", "message", "message__author", "message__room__gliederung")
+        .order_by("user_id", "message_id")
+    )
+    if not pending:
+        return 0
+    states = {
+        (state.room_id, state.user_id): state
+        for state in ReadState.objects.filter(
+            user_id__in={m.user_id for m in pending},
+            room_id__in={m.message.room_id for m in pending},
+        )
+    }
+    present = set(
+        Presence.objects.filter(last_seen__gte=now - timedelta(minutes=3)).values_list(
+            "room_id", "user_id"
+        )
+    )
+    by_user: dict[int, list[Mention]] = {}
+    for mention in pending:
+        message = mention.message
+        state = states.get((message.room_id, mention.user_id))
+        unseen = (
+            message.deleted_at is None
+            and message.hidden_at is None
+            and (state is None or state.last_read_id < message.pk)
+            and (message.room_id, mention.user_id) not in present
+            and (state is None or state.mention_mails)
+            and can_read_room(mention.user, message.room)
+        )
+        if unseen:
+            by_user.setdefault(mention.user_id, []).append(mention)
+    sent = 0
+    with transaction.atomic():
+        for mentions in by_user.values():
+            user = mentions[0].user
+            mail_enqueue(
+                MailSpec(
+                    key=f"rooms:digest:{user.pk}:{mentions[-1].pk}",
+                    to=user.email,
+                    template="rooms_mention_digest",
+                    context={
+                        "user": user,
+                        "mentions": [
+                            {
+                                "room": m.message.room,
+                                "author": m.message.author.public_name
+                                if m.message.author
+                                else _("deleted member"),
+                                "preview": plain_text(m.message.text, 160),
+                                "path": f"/raeume/{m.message.room_id}/#m-{m.message_id}",
+                            }
+                            for m in mentions
+                        ],
+                    },
+                    purpose="rooms.mention_digest",
+                )
+            )
+            sent += 1
+        Mention.objects.filter(pk__in=[m.pk for m in pending]).update(notified_at=now)
+    return sent

@@ -1,0 +1,350 @@
+"""Room pages. Everything works without JavaScript; the socket only makes it live."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rotesnetz.members.models import Gliederung
+
+from . import selectors, services
+from .forms import HideForm, MessageForm, RoomForm
+from .models import MESSAGE_MAX_LENGTH, REACTIONS, Message, ReadState
+from .render import message_context
+from .rules import can_lead_rooms_of, can_moderate_room, can_post
+from .services import RoomError
+
+
+DRAFT_MAX_LENGTH = 5 * MESSAGE_MAX_LENGTH
+
+
+def _room_or_404(request, pk) -> "selectors.Room":
+    room = selectors.room_for_reader(user=request.user, pk=pk)
+    if room is None:
+        raise Http404
+    return room
+
+
+def _room_error(request, error: RoomError) -> None:
+    messages.error(request, error.message)
+
+
+@login_required
+@require_GET
+def room_list(request):
+    rooms = selectors.room_list(user=request.user)
+    archived = selectors.room_list(user=request.user, include_archived=True).filter(
+        archived_at__isnull=False
+    )
+    return render(
+        request,
+        "rooms/room_list.html",
+        {
+            "rooms": rooms,
+            "archived": archived,
+            "leads": selectors.room_leading_gliederungen(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def room_detail(request, pk):
+    room = _room_or_404(request, pk)
+    try:
+        before = int(request.GET.get("vor", "0"))
+    except ValueError:
+        before = 0
+    page, has_more = selectors.messages_page(room=room, before_id=before or None)
+    can_moderate = can_moderate_room(request.user, room)
+    if page and not before:
+        services.read_mark(room=room, user=request.user, message_id=page[-1].pk)
+    state = ReadState.objects.filter(room=room, user=request.user).first()
+    context = {
+        "room": room,
+        "items": [message_context(m, viewer=request.user, can_moderate=can_moderate) for m in page],
+        "has_more": has_more,
+        "oldest_id": page[0].pk if page else None,
+        "last_id": page[-1].pk if page and not before else 0,
+        "pinned": selectors.pinned_messages(room=room),
+        "can_post": can_post(request.user, room),
+        "can_moderate": can_moderate,
+        "form": MessageForm(),
+        "reply_to": _reply_target(request, room),
+        "mention_mails": state.mention_mails if state else True,
+        "server_time": timezone.now().isoformat(),
+        "max_length": MESSAGE_MAX_LENGTH,
+        "reactions": REACTIONS,
+        "before": before,
+        "i18n": _client_texts(),
+        # A refused post comes back into the composer.
+        "draft": request.session.pop("rooms_draft", ""),
+    }
+    return render(request, "rooms/room_detail.html", context)
+
+
+def _client_texts() -> dict[str, str]:
+    return {
+        "connecting": _("Connecting …"),
+        "online": _("Live: new messages appear by themselves."),
+        "offline": _("Connection lost – reconnecting …"),
+        "closed": _("You no longer have access to this room. Please reload the page."),
+        "typing": _("%(name)s is typing …"),
+        "typing_many": _("Several people are typing …"),
+        "reply_to": _("Reply to %(name)s"),
+        "nobody_online": _("Nobody else is here right now."),
+        "edit_save": _("Save"),
+        "edit_cancel": _("Cancel"),
+        "edit_label": _("Edit your message"),
+        "confirm_delete": _("Delete this message?"),
+        "older": _("Load older messages"),
+        "new_messages": _("New messages"),
+    }
+
+
+def _reply_target(request, room):
+    try:
+        parent_id = int(request.GET.get("antwort", "0"))
+    except ValueError:
+        return None
+    if not parent_id:
+        return None
+    return Message.objects.select_related("author").filter(pk=parent_id, room=room).first()
+
+
+@login_required
+@require_POST
+def message_post(request, pk):
+    room = _room_or_404(request, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        # What was typed is not lost: it goes back into the form via the session.
+        request.session["rooms_draft"] = request.POST.get("text", "")[:DRAFT_MAX_LENGTH]
+        return redirect("rooms:detail", pk=room.pk)
+    try:
+        message = services.message_post(
+            room=room,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            parent_id=form.cleaned_data.get("parent"),
+        )
+    except RoomError as error:
+        _room_error(request, error)
+        request.session["rooms_draft"] = form.cleaned_data["text"]
+        return redirect("rooms:detail", pk=room.pk)
+    return redirect(reverse("rooms:detail", args=[room.pk]) + f"#m-{message.pk}")
+
+
+def _message_action(request, pk, message_id, action):
+    room = _room_or_404(request, pk)
+    try:
+        action(room)
+    except RoomError as error:
+        _room_error(request, error)
+    return redirect(reverse("rooms:detail", args=[room.pk]) + f"#m-{message_id}")
+
+
+@login_required
+@require_POST
+def message_react(request, pk, message_id):
+    emoji = request.POST.get("emoji", "")
+    return _message_action(
+        request,
+        pk,
+        message_id,
+        lambda room: services.reaction_toggle(message_id=message_id, by=request.user, emoji=emoji),
+    )
+
+
+@login_required
+@require_POST
+def message_delete(request, pk, message_id):
+    return _message_action(
+        request,
+        pk,
+        message_id,
+        lambda room: services.message_delete(message_id=message_id, by=request.user),
+    )
+
+
+@login_required
+def message_edit(request, pk, message_id):
+    room = _room_or_404(request, pk)
+    message = get_object_or_404(Message, pk=message_id, room=room, author=request.user)
+    form = MessageForm(request.POST or None, initial={"text": message.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_edit(
+                message_id=message.pk, by=request.user, text=form.cleaned_data["text"]
+            )
+        except RoomError as error:
+            _room_error(request, error)
+        else:
+            return redirect(reverse("rooms:detail", args=[room.pk]) + f"#m-{message.pk}")
+    return render(
+        request, "rooms/message_edit.html", {"room": room, "message": message, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def message_hide(request, pk, message_id):
+    form = HideForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _message_action(
+        request,
+        pk,
+        message_id,
+        lambda room: services.message_hide(message_id=message_id, by=request.user, reason=reason),
+    )
+
+
+@login_required
+@require_POST
+def message_unhide(request, pk, message_id):
+    return _message_action(
+        request,
+        pk,
+        message_id,
+        lambda room: services.message_unhide(message_id=message_id, by=request.user),
+    )
+
+
+@login_required
+@require_POST
+def message_pin(request, pk, message_id):
+    pinned = request.POST.get("pinned") != "0"
+    return _message_action(
+        request,
+        pk,
+        message_id,
+        lambda room: services.message_pin(message_id=message_id, by=request.user, pinned=pinned),
+    )
+
+
+@login_required
+@require_POST
+def mention_mails(request, pk):
+    room = _room_or_404(request, pk)
+    enabled = request.POST.get("enabled") == "1"
+    services.mention_mails_set(room=room, user=request.user, enabled=enabled)
+    if enabled:
+        messages.success(request, _("You will get an email when someone mentions you here."))
+    else:
+        messages.success(request, _("You will get no more emails about mentions in this room."))
+    return redirect("rooms:detail", pk=room.pk)
+
+
+@login_required
+def room_create(request, slug):
+    gliederung = get_object_or_404(Gliederung, slug=slug)
+    if not can_lead_rooms_of(request.user, gliederung):
+        raise Http404
+    form = RoomForm(request.POST or None, gliederung=gliederung, initial={"visibility": "members"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = services.room_create(gliederung=gliederung, by=request.user, **form.cleaned_data)
+        except RoomError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The room “%(name)s” is open.") % {"name": room.name})
+            return redirect("rooms:detail", pk=room.pk)
+    return render(request, "rooms/room_form.html", {"form": form, "gliederung": gliederung})
+
+
+@login_required
+def room_settings(request, pk):
+    room = selectors.room_for_reader(user=request.user, pk=pk)
+    if room is None or not can_moderate_room(request.user, room):
+        raise Http404
+    initial = {
+        "name": room.name,
+        "topic": room.topic,
+        "visibility": room.visibility,
+        "read_only": room.read_only,
+        "invitees": list(room.invited.all()),
+    }
+    form = RoomForm(
+        request.POST or None, gliederung=room.gliederung, is_main=room.is_main, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_update(room=room, by=request.user, **form.cleaned_data)
+        except RoomError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The settings have been saved."))
+            return redirect("rooms:detail", pk=room.pk)
+    return render(
+        request, "rooms/room_form.html", {"form": form, "room": room, "gliederung": room.gliederung}
+    )
+
+
+@login_required
+@require_POST
+def room_archive(request, pk):
+    room = selectors.room_for_reader(user=request.user, pk=pk)
+    if room is None or not can_moderate_room(request.user, room):
+        raise Http404
+    try:
+        if request.POST.get("reopen") == "1":
+            services.room_reopen(room=room, by=request.user)
+            messages.success(request, _("The room is open again."))
+        else:
+            services.room_archive(room=room, by=request.user)
+            messages.success(request, _("The room is archived. It can be reopened at any time."))
+    except RoomError as error:
+        _room_error(request, error)
+    return redirect("rooms:detail", pk=room.pk)
+
+
+@login_required
+@require_GET
+def room_export(request, pk):
+    room = selectors.room_for_reader(user=request.user, pk=pk)
+    if room is None or not can_moderate_room(request.user, room):
+        raise Http404
+    text = services.room_export(room=room, by=request.user)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    filename = (
+        f"raum-{slugify(room.gliederung.name)}-{slugify(room.name)}-{timezone.localdate()}.md"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def moderation_log(request, pk):
+    room = selectors.room_for_reader(user=request.user, pk=pk)
+    if room is None or not can_moderate_room(request.user, room):
+        raise Http404
+    return render(
+        request,
+        "rooms/moderation_log.html",
+        {"room": room, "entries": selectors.moderation_log(room=room)},
+    )
+
+
+@login_required
+@require_GET
+def member_names(request, pk):
+    room = _room_or_404(request, pk)
+    query = request.GET.get("q", "")[:80]
+    return JsonResponse({"names": selectors.member_names(room=room, query=query)})
+
+
+@login_required
+@require_GET
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    results = selectors.search_messages(user=request.user, query=query) if query else []
+    return render(request, "rooms/search.html", {"query": query, "results": results})

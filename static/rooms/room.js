@@ -1,0 +1,435 @@
+/* Rotes Netz rooms: live updates over a websocket, on top of pages that work without it.
+ * The database is the source of truth: after every (re)connect the client asks for what it
+ * missed since the last message id it saw, and sends carry a client id so a retry after a
+ * dropped connection never creates a duplicate. */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("room");
+  if (!root || !("WebSocket" in window)) return;
+
+  const roomId = root.dataset.room;
+  const userId = root.dataset.user;
+  const texts = JSON.parse(document.getElementById("room-i18n").textContent);
+  const log = document.getElementById("messages");
+  const stateEl = document.getElementById("conn-state");
+  const errorsEl = document.getElementById("room-errors");
+  const typingEl = document.getElementById("typing");
+  const onlineEl = document.getElementById("online");
+  const form = document.getElementById("composer");
+  const textarea = form ? form.querySelector("textarea") : null;
+  const parentInput = document.getElementById("id_parent");
+  const suggestions = document.getElementById("mention-suggestions");
+  const olderLink = document.getElementById("older");
+
+  let lastId = Number(root.dataset.lastId || 0);
+  let since = root.dataset.serverTime || "";
+  let socket = null;
+  let attempt = 0;
+  let reconnectTimer = null;
+  let lastTyping = 0;
+  let lastRead = 0;
+  const pending = new Map(); // client id -> {text, parent}
+  const typers = new Map(); // user id -> {name, timer}
+
+  // --- rendering ---------------------------------------------------------------------------
+
+  function fromHtml(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const element = template.content.firstElementChild;
+    decorate(element);
+    return element;
+  }
+
+  function decorate(element) {
+    if (element.dataset.author === userId) element.classList.add("is-own");
+    element.querySelectorAll(".rn-reaction").forEach(function (button) {
+      const mine = (button.dataset.users || "").split(",").indexOf(userId) !== -1;
+      button.classList.toggle("is-mine", mine);
+      button.setAttribute("aria-pressed", mine ? "true" : "false");
+    });
+  }
+
+  function upsert(id, html, position) {
+    const existing = document.getElementById("m-" + id);
+    const element = fromHtml(html);
+    const wasOpen = existing && existing.querySelector("details[open]");
+    if (existing) {
+      existing.replaceWith(element);
+      if (wasOpen) element.querySelector("details").open = true;
+      return;
+    }
+    const empty = document.getElementById("no-messages");
+    if (empty) empty.remove();
+    if (position === "top") {
+      log.insertBefore(element, log.firstChild);
+    } else {
+      log.appendChild(element);
+    }
+  }
+
+  function addNew(id, html) {
+    const nearBottom = window.innerHeight + window.scrollY >= document.body.offsetHeight - 200;
+    upsert(id, html, "bottom");
+    if (id > lastId) lastId = id;
+    if (nearBottom) log.lastElementChild.scrollIntoView({ block: "end" });
+    markRead();
+  }
+
+  // --- connection --------------------------------------------------------------------------
+
+  function setState(state) {
+    stateEl.dataset.state = state;
+    stateEl.textContent = texts[state];
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function connect() {
+    clearTimeout(reconnectTimer);
+    if (socket) return;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    setState("connecting");
+    socket = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/");
+    socket.addEventListener("open", function () {
+      attempt = 0;
+      setState("online");
+      send({ type: "hello", after: lastId, since: since });
+      send({ type: "presence" });
+      pending.forEach(function (item, ref) {
+        send({ type: "send", text: item.text, parent: item.parent, ref: ref });
+      });
+    });
+    socket.addEventListener("message", function (event) {
+      handle(JSON.parse(event.data));
+    });
+    socket.addEventListener("close", function (event) {
+      socket = null;
+      if (event.code === 4403 || event.code === 4401) {
+        setState("closed");
+        return;
+      }
+      setState("offline");
+      // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
+      const delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      reconnectTimer = setTimeout(connect, delay);
+    });
+  }
+
+  window.addEventListener("online", connect);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) {
+      if (!socket) connect();
+      markRead();
+    }
+  });
+  setInterval(function () {
+    send({ type: "presence" });
+  }, 30000);
+
+  // --- frames from the server --------------------------------------------------------------
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "message":
+        addNew(frame.id, frame.html);
+        break;
+      case "message_updated":
+        if (document.getElementById("m-" + frame.id) || frame.id > lastId) addNew(frame.id, frame.html);
+        break;
+      case "backlog":
+        frame.messages.forEach(function (m) {
+          addNew(m.id, m.html);
+        });
+        frame.updated.forEach(function (m) {
+          if (document.getElementById("m-" + m.id)) upsert(m.id, m.html);
+        });
+        since = frame.server_time;
+        if (frame.has_more) send({ type: "hello", after: lastId, since: since });
+        break;
+      case "history":
+        const first = log.firstElementChild;
+        frame.messages.slice().reverse().forEach(function (m) {
+          upsert(m.id, m.html, "top");
+        });
+        if (olderLink) {
+          if (frame.has_more && frame.messages.length) {
+            olderLink.dataset.before = frame.messages[0].id;
+          } else {
+            olderLink.remove();
+          }
+        }
+        if (first) first.scrollIntoView();
+        break;
+      case "ack":
+        pending.delete(frame.ref);
+        break;
+      case "error":
+        showError(frame);
+        break;
+      case "typing":
+        showTyping(frame);
+        break;
+      case "presence":
+        showPresence(frame.users);
+        break;
+    }
+  }
+
+  function showError(frame) {
+    const item = document.createElement("p");
+    item.className = "alert alert-danger py-2";
+    item.textContent = frame.message;
+    errorsEl.replaceChildren(item);
+    setTimeout(function () {
+      item.remove();
+    }, 8000);
+    if (frame.ref && pending.has(frame.ref)) {
+      // Refused sends come back into the composer: nothing the member wrote is lost.
+      const item2 = pending.get(frame.ref);
+      pending.delete(frame.ref);
+      if (textarea && !textarea.value) textarea.value = item2.text;
+    }
+  }
+
+  function showTyping(frame) {
+    const known = typers.get(frame.user);
+    if (known) clearTimeout(known.timer);
+    typers.set(frame.user, {
+      name: frame.name,
+      timer: setTimeout(function () {
+        typers.delete(frame.user);
+        renderTyping();
+      }, 5000),
+    });
+    renderTyping();
+  }
+
+  function renderTyping() {
+    if (typers.size === 0) typingEl.textContent = "";
+    else if (typers.size === 1) typingEl.textContent = texts.typing.replace("%(name)s", typers.values().next().value.name);
+    else typingEl.textContent = texts.typing_many;
+  }
+
+  function showPresence(users) {
+    onlineEl.replaceChildren();
+    if (!users.length) {
+      const item = document.createElement("li");
+      item.textContent = texts.nobody_online;
+      onlineEl.appendChild(item);
+    }
+    users.forEach(function (name) {
+      const item = document.createElement("li");
+      item.textContent = name;
+      onlineEl.appendChild(item);
+    });
+  }
+
+  function markRead() {
+    if (document.hidden || !lastId || lastId <= lastRead) return;
+    if (send({ type: "read", id: lastId })) lastRead = lastId;
+  }
+
+  // --- composing ---------------------------------------------------------------------------
+
+  function newRef() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return; // plain form post
+      event.preventDefault();
+      const text = textarea.value.trim();
+      if (!text) return;
+      const ref = newRef();
+      const parent = parentInput.value || null;
+      pending.set(ref, { text: text, parent: parent });
+      send({ type: "send", text: text, parent: parent, ref: ref });
+      textarea.value = "";
+      clearReply();
+      hideSuggestions();
+    });
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        if (suggestions.childElementCount) return;
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    textarea.addEventListener("input", function () {
+      const now = Date.now();
+      if (now - lastTyping > 3000 && textarea.value) {
+        lastTyping = now;
+        send({ type: "typing" });
+      }
+      suggestMentions();
+    });
+  }
+
+  function setReply(id) {
+    const message = document.getElementById("m-" + id);
+    if (!message || !parentInput) return;
+    parentInput.value = id;
+    const name = message.querySelector(".rn-msg-author").textContent;
+    document.getElementById("reply-text").textContent = texts.reply_to.replace("%(name)s", name);
+    document.getElementById("reply-indicator").classList.remove("d-none");
+    textarea.focus();
+  }
+
+  function clearReply() {
+    if (!parentInput) return;
+    parentInput.value = "";
+    document.getElementById("reply-indicator").classList.add("d-none");
+  }
+
+  const cancel = document.getElementById("reply-cancel");
+  if (cancel) {
+    cancel.addEventListener("click", function (event) {
+      event.preventDefault();
+      clearReply();
+    });
+  }
+
+  // --- @mentions ---------------------------------------------------------------------------
+
+  let suggestTimer = null;
+
+  function hideSuggestions() {
+    if (suggestions) suggestions.replaceChildren();
+  }
+
+  function suggestMentions() {
+    const before = textarea.value.slice(0, textarea.selectionStart);
+    const match = before.match(/@([^\s@*]{0,30})$/);
+    clearTimeout(suggestTimer);
+    if (!match) {
+      hideSuggestions();
+      return;
+    }
+    suggestTimer = setTimeout(function () {
+      fetch(root.dataset.namesUrl + "?q=" + encodeURIComponent(match[1]), { credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.json() : { names: [] };
+        })
+        .then(function (data) {
+          hideSuggestions();
+          data.names.forEach(function (name) {
+            const button = document.createElement("button");
+            button.type = "button";
+            button.className = "btn btn-sm btn-outline-secondary me-1 mb-1";
+            button.setAttribute("role", "option");
+            button.textContent = "@" + name;
+            button.addEventListener("click", function () {
+              const start = textarea.selectionStart - match[0].length;
+              textarea.setRangeText("@**" + name + "** ", start, textarea.selectionStart, "end");
+              hideSuggestions();
+              textarea.focus();
+            });
+            suggestions.appendChild(button);
+          });
+        })
+        .catch(hideSuggestions);
+    }, 200);
+  }
+
+  // --- actions on messages -----------------------------------------------------------------
+
+  log.addEventListener("submit", function (event) {
+    const actionForm = event.target.closest("form[data-ws]");
+    if (!actionForm) return;
+    const id = Number(actionForm.closest(".rn-msg").dataset.id);
+    const action = actionForm.dataset.ws;
+    if (action === "delete" && !window.confirm(texts.confirm_delete)) {
+      event.preventDefault();
+      return;
+    }
+    const frame = { type: action, id: id };
+    if (action === "react") frame.emoji = actionForm.querySelector("[name=emoji]").value;
+    if (action === "hide") frame.reason = actionForm.querySelector("[name=reason]").value;
+    if (send(frame)) {
+      event.preventDefault();
+      return;
+    }
+    // Offline: the form posts normally; live-inserted messages have no CSRF token of their own.
+    if (!actionForm.querySelector("[name=csrfmiddlewaretoken]") && form) {
+      actionForm.appendChild(form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
+    }
+  });
+
+  log.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-action]");
+    if (!link) return;
+    const message = link.closest(".rn-msg");
+    if (link.dataset.action === "reply" && form) {
+      event.preventDefault();
+      setReply(message.dataset.id);
+    }
+    if (link.dataset.action === "edit" && socket) {
+      event.preventDefault();
+      startEdit(message, link.href);
+    }
+  });
+
+  function startEdit(message, url) {
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.text();
+      })
+      .then(function (page) {
+        const source = new DOMParser().parseFromString(page, "text/html").querySelector("textarea");
+        const body = message.querySelector(".rn-msg-body");
+        const editor = document.createElement("form");
+        editor.className = "rn-editor";
+        const label = document.createElement("label");
+        label.className = "visually-hidden";
+        label.textContent = texts.edit_label;
+        const area = document.createElement("textarea");
+        area.className = "form-control";
+        area.rows = 3;
+        area.value = source ? source.value : "";
+        area.id = "edit-" + message.dataset.id;
+        label.htmlFor = area.id;
+        const save = document.createElement("button");
+        save.type = "submit";
+        save.className = "btn btn-sm btn-primary mt-1 me-1";
+        save.textContent = texts.edit_save;
+        const cancelButton = document.createElement("button");
+        cancelButton.type = "button";
+        cancelButton.className = "btn btn-sm btn-outline-secondary mt-1";
+        cancelButton.textContent = texts.edit_cancel;
+        editor.append(label, area, save, cancelButton);
+        body.hidden = true;
+        body.after(editor);
+        area.focus();
+        cancelButton.addEventListener("click", function () {
+          editor.remove();
+          body.hidden = false;
+        });
+        editor.addEventListener("submit", function (event) {
+          event.preventDefault();
+          send({ type: "edit", id: Number(message.dataset.id), text: area.value });
+          editor.remove();
+          body.hidden = false;
+        });
+      });
+  }
+
+  if (olderLink) {
+    olderLink.addEventListener("click", function (event) {
+      if (send({ type: "history", before: Number(olderLink.dataset.before) })) event.preventDefault();
+    });
+  }
+
+  log.querySelectorAll(".rn-msg").forEach(decorate);
+  connect();
+})();

@@ -1,0 +1,101 @@
+"""Role × room-type matrix for reading, writing and moderating (docs/roles.md)."""
+
+import pytest
+import rules
+from django.contrib.auth.models import AnonymousUser
+
+from rotesnetz.members.models import MembershipRole
+from rotesnetz.rooms.models import Room, RoomInvite, Visibility
+from tests.support.factories import make_member, make_staff, make_tree, make_user
+
+R = MembershipRole
+ROLES = [
+    "anonymous",
+    "outsider",
+    "member",
+    "member_below",
+    "moderator",
+    "vorstand",
+    "vorstand_above",
+    "invited",
+    "staff",
+    "admin",
+]
+
+
+def _people(tree):
+    return {
+        "anonymous": AnonymousUser(),
+        "outsider": make_user(),
+        "member": make_member(tree["ub"]),
+        "member_below": make_member(tree["ov"]),
+        "moderator": make_member(tree["ub"], R.MODERATION),
+        "vorstand": make_member(tree["ub"], R.VORSTAND),
+        "vorstand_above": make_member(tree["lv"], R.VORSTAND),
+        "invited": make_user(),
+        "staff": make_staff(landesverband=tree["lv"]),
+        "admin": make_user(is_superuser=True),
+    }
+
+
+def _room(tree, visibility, people, read_only=False):
+    room = Room.objects.create(
+        gliederung=tree["ub"], name=f"Raum {visibility}", visibility=visibility, read_only=read_only
+    )
+    RoomInvite.objects.create(room=room, user=people["invited"])
+    return room
+
+
+MODERATORS = {"moderator", "vorstand", "vorstand_above", "admin"}
+READERS = {
+    Visibility.MEMBERS: MODERATORS | {"member"},
+    Visibility.SUBTREE: MODERATORS | {"member", "member_below"},
+    Visibility.INVITE: MODERATORS | {"invited"},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", list(Visibility.values))
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_and_writing_follow_the_visibility(role, visibility):
+    tree = make_tree()
+    people = _people(tree)
+    room = _room(tree, visibility, people)
+    person = people[role]
+
+    assert rules.has_perm("rooms.read_room", person, room) == (role in READERS[visibility])
+    assert rules.has_perm("rooms.post_message", person, room) == (role in READERS[visibility])
+    assert rules.has_perm("rooms.moderate_room", person, room) == (role in MODERATORS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_announcement_rooms_are_written_by_moderators_only(role):
+    tree = make_tree()
+    people = _people(tree)
+    room = _room(tree, Visibility.MEMBERS, people, read_only=True)
+
+    assert rules.has_perm("rooms.post_message", people[role], room) == (role in MODERATORS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_archived_rooms_take_no_messages(role):
+    from django.utils import timezone
+
+    tree = make_tree()
+    people = _people(tree)
+    room = _room(tree, Visibility.SUBTREE, people)
+    room.archived_at = timezone.now()
+    room.save()
+
+    assert not rules.has_perm("rooms.post_message", people[role], room)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_opening_rooms_needs_vorstand_or_moderation(role):
+    tree = make_tree()
+    person = _people(tree)[role]
+
+    assert rules.has_perm("rooms.create_room", person, tree["ub"]) == (role in MODERATORS)

@@ -1,0 +1,263 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from rotesnetz.members.models import Gliederung, MembershipRole
+from rotesnetz.rooms import selectors, services
+from rotesnetz.rooms.models import Mention, Message, ModerationLog, Reaction, ReadState, Room
+from rotesnetz.rooms.services import RoomError
+from tests.support.factories import make_member, make_tree, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    return make_tree()
+
+
+@pytest.fixture
+def room(tree):
+    return Room.objects.get(gliederung=tree["ov"], is_main=True)
+
+
+def test_every_gliederung_gets_its_main_room(tree):
+    ov = Gliederung.objects.create(
+        name="OV Neu", slug="ov-neu", kind="ortsverein", parent=tree["ub"]
+    )
+
+    main = Room.objects.get(gliederung=ov, is_main=True)
+    assert main.name == "Allgemein"
+    assert main.visibility == "members"
+    assert Room.objects.get(gliederung=tree["ub"], is_main=True).visibility == "subtree"
+
+
+def test_message_post_stores_rendered_safe_html(room, tree):
+    member = make_member(tree["ov"])
+
+    message = services.message_post(
+        room=room, author=member, text="**Hallo** <script>alert(1)</script>"
+    )
+
+    assert message.html == "<p><strong>Hallo</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+    room.refresh_from_db()
+    assert room.last_message_id == message.pk
+
+
+def test_message_post_refuses_empty_oversized_and_outsiders(room, tree):
+    member = make_member(tree["ov"])
+
+    for text, code in [("   ", "empty"), ("x" * 4001, "too_long"), (None, "invalid")]:
+        with pytest.raises(RoomError) as error:
+            services.message_post(room=room, author=member, text=text)
+        assert error.value.code == code
+    with pytest.raises(RoomError) as error:
+        services.message_post(room=room, author=make_user(), text="Hallo")
+    assert error.value.code == "forbidden"
+    assert Message.objects.count() == 0
+
+
+def test_message_post_with_the_same_client_id_is_stored_once(room, tree):
+    member = make_member(tree["ov"])
+
+    first = services.message_post(room=room, author=member, text="Hallo", client_id="abc")
+    second = services.message_post(room=room, author=member, text="Hallo", client_id="abc")
+
+    assert first.pk == second.pk
+    assert Message.objects.count() == 1
+
+
+def test_replies_are_one_level_deep(room, tree):
+    member = make_member(tree["ov"])
+    top = services.message_post(room=room, author=member, text="Frage")
+    reply = services.message_post(room=room, author=member, text="Antwort", parent_id=top.pk)
+
+    reply_to_reply = services.message_post(
+        room=room, author=member, text="Noch", parent_id=reply.pk
+    )
+
+    assert reply.parent_id == top.pk
+    assert reply_to_reply.parent_id == top.pk
+
+
+def test_flooding_is_slowed_down(room, tree, settings):
+    settings.ROOM_RATE_LIMIT = (3, 60)
+    member = make_member(tree["ov"])
+    for number in range(3):
+        services.message_post(room=room, author=member, text=f"Nachricht {number}")
+
+    with pytest.raises(RoomError) as error:
+        services.message_post(room=room, author=member, text="zu viel")
+
+    assert error.value.code == "rate_limited"
+    assert error.value.retry_after > 0
+    assert "schnell" in error.value.message
+    assert Message.objects.count() == 3
+
+
+def test_edit_and_delete_only_own_messages(room, tree):
+    author = make_member(tree["ov"])
+    other = make_member(tree["ov"])
+    message = services.message_post(room=room, author=author, text="Erst")
+
+    with pytest.raises(RoomError):
+        services.message_edit(message_id=message.pk, by=other, text="Fremd")
+    with pytest.raises(RoomError):
+        services.message_delete(message_id=message.pk, by=other)
+    services.message_edit(message_id=message.pk, by=author, text="Zweit")
+    message.refresh_from_db()
+    assert (message.text, message.edited_at is not None) == ("Zweit", True)
+
+    services.message_delete(message_id=message.pk, by=author)
+    message.refresh_from_db()
+    assert (message.text, message.html, message.deleted_at is not None) == ("", "", True)
+
+
+def test_moderators_hide_with_a_reason_and_pin(room, tree):
+    author = make_member(tree["ov"])
+    moderator = make_member(tree["ov"], MembershipRole.MODERATION)
+    message = services.message_post(room=room, author=author, text="Pöbelei")
+
+    with pytest.raises(RoomError):
+        services.message_hide(message_id=message.pk, by=author, reason="x")
+    with pytest.raises(RoomError) as error:
+        services.message_hide(message_id=message.pk, by=moderator, reason=" ")
+    assert error.value.code == "reason_missing"
+    services.message_hide(message_id=message.pk, by=moderator, reason="Beleidigung")
+    services.message_pin(message_id=message.pk, by=moderator, pinned=True)
+
+    message.refresh_from_db()
+    assert message.hidden_reason == "Beleidigung"
+    assert message.pinned_at is not None
+    assert list(ModerationLog.objects.values_list("action", flat=True).order_by("id")) == [
+        "hide",
+        "pin",
+    ]
+
+
+def test_reaction_toggles(room, tree):
+    member = make_member(tree["ov"])
+    message = services.message_post(room=room, author=member, text="Gut")
+
+    services.reaction_toggle(message_id=message.pk, by=member, emoji="👍")
+    assert Reaction.objects.count() == 1
+    services.reaction_toggle(message_id=message.pk, by=member, emoji="👍")
+    assert Reaction.objects.count() == 0
+    with pytest.raises(RoomError):
+        services.reaction_toggle(message_id=message.pk, by=member, emoji="💩")
+
+
+def test_mentions_of_room_members_only(room, tree):
+    author = make_member(tree["ov"])
+    mentioned = make_member(tree["ov"], name="Maria M")
+    make_user(name="Fremde F")
+
+    message = services.message_post(room=room, author=author, text="@**Maria M** und @**Fremde F**")
+
+    assert list(Mention.objects.values_list("user_id", flat=True)) == [mentioned.pk]
+    assert '<span class="mention">@Maria M</span>' in message.html
+    assert '<span class="mention">@Fremde F</span>' not in message.html
+
+
+def test_mention_digest_sends_one_mail_per_member(room, tree, django_capture_on_commit_callbacks):
+    author = make_member(tree["ov"])
+    mentioned = make_member(tree["ov"], name="Maria M")
+    muted = make_member(tree["ov"], name="Stille S")
+    services.mention_mails_set(room=room, user=muted, enabled=False)
+    for number in range(3):
+        services.message_post(room=room, author=author, text=f"@**Maria M** @**Stille S** {number}")
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=15)):
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = services.mention_digests_send()
+        with django_capture_on_commit_callbacks(execute=True):
+            again = services.mention_digests_send()
+
+    assert (sent, again) == (1, 0)
+    assert [m.to for m in mail.outbox] == [[mentioned.email]]
+    assert "3" in mail.outbox[0].subject
+    assert mail.outbox[0].body.count("/raeume/") == 3
+
+
+def test_mentions_already_read_are_not_mailed(room, tree, django_capture_on_commit_callbacks):
+    author = make_member(tree["ov"])
+    make_member(tree["ov"], name="Maria M")
+    message = services.message_post(room=room, author=author, text="@**Maria M**")
+    reader = Mention.objects.get().user
+    services.read_mark(room=room, user=reader, message_id=message.pk)
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=15)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.mention_digests_send() == 0
+    assert mail.outbox == []
+
+
+def test_read_mark_only_moves_forward(room, tree):
+    member = make_member(tree["ov"])
+    first = services.message_post(room=room, author=make_member(tree["ov"]), text="1")
+    second = services.message_post(room=room, author=make_member(tree["ov"]), text="2")
+
+    services.read_mark(room=room, user=member, message_id=second.pk)
+    services.read_mark(room=room, user=member, message_id=first.pk)
+
+    assert ReadState.objects.get(room=room, user=member).last_read_id == second.pk
+
+
+def test_room_create_archive_and_reopen(tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+
+    with pytest.raises(RoomError):
+        services.room_create(gliederung=tree["ov"], by=member, name="Wahlkampf")
+    room = services.room_create(
+        gliederung=tree["ov"], by=vorstand, name="Wahlkampf", invitees=[member]
+    )
+    with pytest.raises(RoomError):
+        services.room_create(gliederung=tree["ov"], by=vorstand, name="wahlkampf")
+    services.room_archive(room=room, by=vorstand)
+    assert room.archived_at is not None
+    services.room_reopen(room=room, by=vorstand)
+    assert room.archived_at is None
+    with pytest.raises(RoomError):
+        services.room_archive(
+            room=Room.objects.get(gliederung=tree["ov"], is_main=True), by=vorstand
+        )
+
+
+def test_room_export_contains_the_history_and_is_logged(room, tree):
+    author = make_member(tree["ov"], name="Anna A")
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    services.message_post(room=room, author=author, text="Antrag zur Tagesordnung")
+
+    with pytest.raises(RoomError):
+        services.room_export(room=room, by=author)
+    text = services.room_export(room=room, by=vorstand)
+
+    assert "Anna A" in text and "Antrag zur Tagesordnung" in text
+    assert ModerationLog.objects.filter(action="export").count() == 1
+
+
+def test_search_finds_only_readable_rooms_with_german_stemming(room, tree):
+    member = make_member(tree["ov"])
+    services.message_post(room=room, author=member, text="Wir brauchen mehr Fahrradwege und Busse")
+    other_room = Room.objects.get(gliederung=tree["other_ov"], is_main=True)
+    services.message_post(
+        room=other_room, author=make_member(tree["other_ov"]), text="Geheime Fahrradwege"
+    )
+
+    results = selectors.search_messages(user=member, query="Fahrradwege")
+
+    assert [m.room_id for m in results] == [room.pk]
+
+
+def test_search_uses_german_stemming_on_postgresql(room, tree, postgres):
+    member = make_member(tree["ov"])
+    services.message_post(room=room, author=member, text="Die Mieten für Wohnungen steigen überall")
+
+    assert len(selectors.search_messages(user=member, query="Miete")) == 1
+    assert len(selectors.search_messages(user=member, query="Wohnung")) == 1

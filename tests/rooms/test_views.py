@@ -1,0 +1,230 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rotesnetz.members.models import Gliederung, MembershipRole
+from rotesnetz.rooms import services
+from rotesnetz.rooms.models import Message, Reaction, Room
+from tests.support.factories import make_gliederung, make_member, make_tree, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    return make_tree()
+
+
+@pytest.fixture
+def room(tree):
+    return Room.objects.get(gliederung=tree["ov"], is_main=True)
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+def test_room_list_queries_do_not_grow_with_rooms_and_gliederungen(client, tree):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    url = reverse("rooms:list")
+    few = _queries(client, url)
+
+    for number in range(8):
+        ov = make_gliederung(kind="ortsverein", parent=tree["ub"])
+        make_member_of = Gliederung.objects.get(pk=ov.pk)
+        from rotesnetz.members.models import Membership
+
+        Membership.objects.create(user=member, gliederung=make_member_of)
+        Room.objects.create(gliederung=ov, name=f"Thema {number}")
+        services.message_post(
+            room=Room.objects.get(gliederung=ov, is_main=True), author=make_member(ov), text="x"
+        )
+    many = _queries(client, url)
+
+    assert many == few
+    assert client.get(url).content.decode().count('class="list-group-item') == 3 + 16
+
+
+def test_room_list_shows_unread_counts(client, tree, room):
+    member = make_member(tree["ov"])
+    other = make_member(tree["ov"])
+    for number in range(3):
+        services.message_post(room=room, author=other, text=f"Neu {number}")
+    client.force_login(member)
+
+    response = client.get(reverse("rooms:list"))
+
+    assert "3 ungelesen" in response.content.decode()
+
+
+def test_room_page_queries_do_not_grow_with_messages(client, tree, room):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    services.message_post(room=room, author=member, text="eins")
+    few = _queries(client, reverse("rooms:detail", args=[room.pk]))
+
+    authors = [make_member(tree["ov"]) for _ in range(5)]
+    for number in range(40):
+        parent = Message.objects.order_by("id").first()
+        message = services.message_post(
+            room=room, author=authors[number % 5], text=f"Nachricht {number}", parent_id=parent.pk
+        )
+        Reaction.objects.create(message=message, user=authors[0], emoji="👍")
+        services.rate_limit_hit  # noqa: B018 - keeps the import honest
+    from django.core.cache import cache
+
+    cache.clear()
+    many = _queries(client, reverse("rooms:detail", args=[room.pk]))
+
+    assert many == few
+
+
+def test_room_page_works_without_javascript(client, tree, room):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+
+    response = client.post(reverse("rooms:post", args=[room.pk]), {"text": "Ohne **JS**"})
+
+    message = Message.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#m-{message.pk}")
+    page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    assert "<strong>JS</strong>" in page
+    assert 'role="log"' in page
+
+
+def test_posting_bad_input_keeps_the_text_and_stores_nothing(client, tree, room):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+
+    response = client.post(reverse("rooms:post", args=[room.pk]), {"text": "x" * 4001}, follow=True)
+
+    assert Message.objects.count() == 0
+    assert "höchstens" in response.content.decode()
+    assert "x" * 4001 in response.content.decode()
+
+
+def test_outsiders_get_404_for_every_room_page(client, tree, room):
+    message = services.message_post(room=room, author=make_member(tree["ov"]), text="intern")
+    client.force_login(make_member(tree["other_ov"]))
+
+    urls = [
+        reverse("rooms:detail", args=[room.pk]),
+        reverse("rooms:member_names", args=[room.pk]),
+        reverse("rooms:settings", args=[room.pk]),
+        reverse("rooms:export", args=[room.pk]),
+        reverse("rooms:log", args=[room.pk]),
+        reverse("rooms:edit", args=[room.pk, message.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    for name in ["post", "mention_mails", "archive"]:
+        assert (
+            client.post(reverse(f"rooms:{name}", args=[room.pk]), {"text": "x"}).status_code == 404
+        )
+    for name in ["react", "delete", "hide", "unhide", "pin"]:
+        url = reverse(f"rooms:{name}", args=[room.pk, message.pk])
+        assert client.post(url, {"emoji": "👍", "reason": "x"}).status_code == 404, name
+    assert Message.objects.count() == 1
+    search = client.get(reverse("rooms:search") + "?q=intern").content.decode()
+    assert "0 Nachrichten gefunden" in search
+
+
+def test_members_cannot_reach_moderator_pages(client, tree, room):
+    client.force_login(make_member(tree["ov"]))
+
+    assert client.get(reverse("rooms:settings", args=[room.pk])).status_code == 404
+    assert client.get(reverse("rooms:export", args=[room.pk])).status_code == 404
+    assert client.get(reverse("rooms:create", args=[tree["ov"].slug])).status_code == 404
+
+
+def test_vorstand_opens_a_room_with_an_invitation_list(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    guest = make_member(tree["ov"])
+    client.force_login(vorstand)
+
+    response = client.post(
+        reverse("rooms:create", args=[tree["ov"].slug]),
+        {"name": "Vorstandsrunde", "topic": "", "visibility": "invite", "invitees": [guest.pk]},
+    )
+
+    room = Room.objects.get(name="Vorstandsrunde")
+    assert response.status_code == 302
+    assert list(room.invited.all()) == [guest]
+
+
+def test_room_form_bad_input_rerenders_with_messages(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    client.force_login(vorstand)
+    url = reverse("rooms:create", args=[tree["ov"].slug])
+
+    for data in [
+        {},
+        {"name": "x" * 500, "visibility": "members"},
+        {"name": "Allgemein", "visibility": "members"},
+        {"name": "A", "visibility": "public"},
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 200, data
+    assert Room.objects.filter(gliederung=tree["ov"]).count() == 1
+
+
+def test_export_downloads_markdown(client, tree, room):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    services.message_post(room=room, author=vorstand, text="Protokollpunkt")
+    client.force_login(vorstand)
+
+    response = client.get(reverse("rooms:export", args=[room.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/markdown")
+    assert "attachment;" in response["Content-Disposition"]
+    assert "Protokollpunkt" in response.content.decode()
+
+
+def test_member_names_for_mentions(client, tree, room):
+    make_member(tree["ov"], name="Maria Muster")
+    make_member(tree["other_ov"], name="Maria Fremd")
+    client.force_login(make_member(tree["ov"]))
+
+    response = client.get(reverse("rooms:member_names", args=[room.pk]) + "?q=maria")
+
+    assert response.json() == {"names": ["Maria Muster"]}
+
+
+def test_archived_room_is_readable_but_closed(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Alt")
+    services.message_post(room=room, author=vorstand, text="Früher")
+    services.room_archive(room=room, by=vorstand)
+    client.force_login(vorstand)
+
+    page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    client.post(reverse("rooms:post", args=[room.pk]), {"text": "Jetzt"})
+
+    assert "archiviert" in page
+    assert 'id="composer"' not in page
+    assert Message.objects.filter(room=room).count() == 1
+
+
+def test_mention_mail_setting_toggles(client, tree, room):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+
+    client.post(reverse("rooms:mention_mails", args=[room.pk]), {"enabled": "0"})
+
+    from rotesnetz.rooms.models import ReadState
+
+    assert ReadState.objects.get(room=room, user=member).mention_mails is False
+
+
+def test_unknown_room_is_404(client):
+    client.force_login(make_user())
+
+    assert client.get(reverse("rooms:detail", args=[424242])).status_code == 404
