@@ -19,7 +19,6 @@ from .render import message_context
 from .rules import can_lead_rooms_of, can_moderate_room, can_post
 from .services import RoomError
 
-
 DRAFT_MAX_LENGTH = 5 * MESSAGE_MAX_LENGTH
 
 

@@ -97,9 +97,12 @@
     if (socket) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     setState("connecting");
-    socket = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/");
-    socket.addEventListener("open", function () {
+    const ws = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/");
+    socket = ws;
+    ws.addEventListener("open", function () {
+      if (ws !== socket) return;
       attempt = 0;
+      awaitingPong = 0;
       setState("online");
       send({ type: "hello", after: lastId, since: since });
       send({ type: "presence" });
@@ -107,24 +110,61 @@
         send({ type: "send", text: item.text, parent: item.parent, ref: ref });
       });
     });
-    socket.addEventListener("message", function (event) {
-      handle(JSON.parse(event.data));
+    ws.addEventListener("message", function (event) {
+      if (ws === socket) handle(JSON.parse(event.data));
     });
-    socket.addEventListener("close", function (event) {
+    ws.addEventListener("close", function (event) {
+      if (ws !== socket) return; // an abandoned socket: its successor is already in charge
       socket = null;
       if (event.code === 4403 || event.code === 4401) {
         setState("closed");
         return;
       }
-      setState("offline");
-      // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
-      const delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
-      attempt += 1;
-      reconnectTimer = setTimeout(connect, delay);
+      reconnectLater();
     });
   }
 
-  window.addEventListener("online", connect);
+  function reconnectLater() {
+    setState("offline");
+    clearTimeout(reconnectTimer);
+    // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
+    const delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    reconnectTimer = setTimeout(connect, delay);
+  }
+
+  function abandon() {
+    // A socket that went quiet (network lost, phone asleep) may never report its end.
+    const old = socket;
+    socket = null;
+    if (old) {
+      try {
+        old.close();
+      } catch (error) {
+        /* already closed */
+      }
+    }
+    reconnectLater();
+  }
+
+  let awaitingPong = 0;
+  setInterval(function () {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (awaitingPong && Date.now() - awaitingPong > 10000) {
+      abandon();
+      return;
+    }
+    if (!awaitingPong) awaitingPong = Date.now();
+    send({ type: "ping" });
+  }, 15000);
+
+  window.addEventListener("offline", abandon);
+  window.addEventListener("online", function () {
+    attempt = 0;
+    if (socket) abandon();
+    clearTimeout(reconnectTimer);
+    connect();
+  });
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) {
       if (!socket) connect();
@@ -168,6 +208,9 @@
           }
         }
         if (first) first.scrollIntoView();
+        break;
+      case "pong":
+        awaitingPong = 0;
         break;
       case "ack":
         pending.delete(frame.ref);

@@ -1,0 +1,61 @@
+"""Two members in two browsers: live messages, and nothing lost across a dropped connection."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from rotesnetz.rooms.models import Message, Room
+from tests.support.factories import PASSWORD, make_member, make_tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, email):
+    page.goto("/konto/login/")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_role("textbox", name=re.compile(r"^Passwort\W*$")).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=re.compile("^Anmeld")).click()
+    page.get_by_role("heading", name=re.compile("Mein Netz")).wait_for()
+
+
+def _write(page, text):
+    page.get_by_label("Deine Nachricht").fill(text)
+    page.get_by_label("Deine Nachricht").press("Enter")
+
+
+def test_live_messages_and_resync_after_going_offline(new_page):
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    alice = make_member(tree["ov"], name="Alice", email="alice-e2e@example.org")
+    bob = make_member(tree["ov"], name="Bob", email="bob-e2e@example.org")
+
+    alice_page = new_page()
+    bob_page = new_page()
+    _login(alice_page, alice.email)
+    _login(bob_page, bob.email)
+    for page in (alice_page, bob_page):
+        page.goto(f"/raeume/{room.pk}/")
+        expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+
+    _write(alice_page, "Hallo Bob, **live**!")
+    bob_log = bob_page.get_by_role("log")
+    expect(bob_log.locator("article", has_text="Hallo Bob")).to_have_count(1)
+    expect(bob_log.locator("strong", has_text="live")).to_be_visible()
+
+    bob_page.context.set_offline(True)
+    expect(bob_page.locator("#conn-state")).to_have_attribute(
+        "data-state", re.compile("offline|connecting")
+    )
+    for text in ("Erstens", "Zweitens", "Drittens"):
+        _write(alice_page, text)
+    expect(alice_page.get_by_role("log").locator("article")).to_have_count(4)
+    assert Message.objects.filter(room=room).count() == 4
+
+    bob_page.context.set_offline(False)
+    expect(bob_page.locator("#conn-state")).to_have_attribute("data-state", "online", timeout=30000)
+    for text in ("Erstens", "Zweitens", "Drittens"):
+        expect(bob_log.locator("article", has_text=text)).to_have_count(1)
+    expect(bob_log.locator("article")).to_have_count(4)
+    ids = bob_log.locator("article").evaluate_all("els => els.map(e => Number(e.dataset.id))")
+    assert ids == sorted(ids)
