@@ -15,11 +15,14 @@ class RoomsConfig(AppConfig):
         from rotesnetz.members import navigation, panels
         from rotesnetz.members.models import Gliederung
         from rotesnetz.members.signals import membership_ended
+        from rotesnetz.members.signals_demo import demo_loaded
 
         from . import handlers
+        from .demo import load_rooms_demo
 
         post_save.connect(handlers.gliederung_saved, sender=Gliederung, dispatch_uid="rooms-main")
         membership_ended.connect(handlers.membership_ended, dispatch_uid="rooms-membership")
         user_logged_out.connect(handlers.logged_out, dispatch_uid="rooms-logout")
+        demo_loaded.connect(load_rooms_demo, dispatch_uid="rooms-demo")
         navigation.register(label=_("Rooms"), url_name="rooms:list", order=10)
         panels.register(handlers.mein_netz_panel, order=10)
