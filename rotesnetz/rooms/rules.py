@@ -1,9 +1,10 @@
 """Who may read, write and moderate in rooms. Checked on every request and every command."""
 
 import rules
+from django.db.models import Q
 
-from rotesnetz.members.models import Gliederung, Membership
-from rotesnetz.members.rules import is_member_of, is_moderator_of
+from rotesnetz.members.models import Gliederung, Membership, MembershipRole
+from rotesnetz.members.rules import is_moderator_of
 
 from .models import Room, RoomInvite, Visibility
 
@@ -19,15 +20,23 @@ def can_moderate_room(user, room: Room) -> bool:
 def can_read_room(user, room: Room) -> bool:
     if not user.is_authenticated or room is None:
         return False
-    if can_moderate_room(user, room):
+    if user.is_superuser:
         return True
+    gliederung = room.gliederung
+    # One query answers "moderator here, Vorstand above, or member (here / below)".
+    reach = Q(gliederung_id__in=gliederung.ancestor_ids, role=MembershipRole.VORSTAND) | Q(
+        gliederung=gliederung, role=MembershipRole.MODERATION
+    )
     if room.visibility == Visibility.MEMBERS:
-        return is_member_of(user, room.gliederung)
-    if room.visibility == Visibility.SUBTREE:
-        return Membership.objects.filter(
-            user=user, gliederung__path__startswith=room.gliederung.path
-        ).exists()
-    return RoomInvite.objects.filter(room=room, user=user).exists()
+        reach |= Q(gliederung=gliederung)
+    elif room.visibility == Visibility.SUBTREE:
+        reach |= Q(gliederung__path__startswith=gliederung.path)
+    if Membership.objects.filter(reach, user=user).exists():
+        return True
+    return (
+        room.visibility == Visibility.INVITE
+        and RoomInvite.objects.filter(room=room, user=user).exists()
+    )
 
 
 @rules.predicate

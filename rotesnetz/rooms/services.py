@@ -496,9 +496,17 @@ def room_export(*, room: Room, by: User) -> str:
 
 
 def presence_join(*, room_id: int, user_id: int, channel_name: str) -> None:
-    Presence.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={"room_id": room_id, "user_id": user_id, "last_seen": timezone.now()},
+    # Channel names are unique per socket: one INSERT, no read first (conference starts).
+    Presence.objects.bulk_create(
+        [
+            Presence(
+                room_id=room_id,
+                user_id=user_id,
+                channel_name=channel_name,
+                last_seen=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 

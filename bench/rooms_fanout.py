@@ -1,0 +1,491 @@
+"""Websocket fan-out benchmark for Räume, against a raw ASGI baseline measured in the same run.
+
+Started by ``scripts/bench.sh rooms`` (which provides PostgreSQL and Redis on loopback). It starts
+the real ASGI server (uvicorn, one process, Redis pub/sub channel layer, PostgreSQL) and the
+baseline (bench/baseline_server.py, one process), connects authenticated members and prints:
+delivered/expected, p50/p99/max delivery latency, deliveries per second, server memory, and the
+ratios against the baseline. Targets (issue 3) are printed next to each figure.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rotesnetz.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import websockets  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+SEQ = re.compile(r"bench-(\d+)-")
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+def prepare(sizes: list[int]) -> dict:
+    """Members, rooms and sessions for the benchmark (created once, reused on the next run)."""
+    from rotesnetz.members.models import Gliederung, Membership, User
+    from rotesnetz.rooms.models import Room
+
+    call_command("migrate", verbosity=0)
+    lv, _ = Gliederung.objects.get_or_create(
+        slug="bench-lv", defaults={"name": "Bench LV", "kind": "landesverband"}
+    )
+    kv, _ = Gliederung.objects.get_or_create(
+        slug="bench-kv", defaults={"name": "Bench KV", "kind": "kreisverband", "parent": lv}
+    )
+    needed = max(sizes)
+    rooms = {}
+    for name, count in [("big", needed), *[(f"small{i}", 100) for i in range(5)]]:
+        ov, _ = Gliederung.objects.get_or_create(
+            slug=f"bench-{name}",
+            defaults={"name": f"Bench {name}", "kind": "ortsverein", "parent": kv},
+        )
+        existing = User.objects.filter(
+            email__startswith=f"{name}-", email__endswith="@bench.example"
+        ).count()
+        User.objects.bulk_create(
+            [
+                User(email=f"{name}-{i}@bench.example", display_name=f"{name} {i}", password="!")
+                for i in range(existing, count)
+            ]
+        )
+        users = list(
+            User.objects.filter(
+                email__startswith=f"{name}-", email__endswith="@bench.example"
+            ).order_by("id")[:count]
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=u, gliederung=ov) for u in users], ignore_conflicts=True
+        )
+        room = Room.objects.get(gliederung=ov, is_main=True)
+        rooms[name] = {"id": room.pk, "cookies": [_session_cookie(u) for u in users]}
+    return rooms
+
+
+_cookie_cache: dict[int, str] = {}
+
+
+def _session_cookie(user) -> str:
+    if user.pk not in _cookie_cache:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        _cookie_cache[user.pk] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return _cookie_cache[user.pk]
+
+
+# --- servers --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name: str, app: str, env: dict):
+        self.name = name
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "uvicorn"),
+                app,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--ws",
+                "websockets",
+                "--lifespan",
+                "off",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
+                "--timeout-keep-alive",
+                "30",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                import urllib.request
+
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)  # noqa: S310
+                break
+            except Exception as error:
+                if getattr(error, "code", None) == 404:
+                    break  # the baseline answers 404 to HTTP: it is up
+                time.sleep(0.2)
+
+    def rss_kb(self) -> int:
+        return _status(self.process.pid, "VmRSS")
+
+    def peak_kb(self) -> int:
+        return _status(self.process.pid, "VmHWM")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def _status(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+# --- clients --------------------------------------------------------------------------------
+
+
+class Fleet:
+    """Many websocket clients in one event loop, recording delivery latency per message."""
+
+    def __init__(self, server: Server, room_path: str):
+        self.server = server
+        self.room_path = room_path
+        self.sockets: list = []
+        self.readers: list = []
+        self.sent_at: dict[int, float] = {}
+        self.latencies: list[float] = []
+        self.delivered = 0
+        self.failed = 0
+
+    async def connect(self, cookies: list[str], *, page: bool = False, concurrency: int = 200):
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(cookie):
+            async with gate:
+                try:
+                    if page:
+                        await http_get(self.server.port, self.room_path.replace("/ws", ""), cookie)
+                    socket = await websockets.connect(
+                        f"ws://127.0.0.1:{self.server.port}{self.room_path}",
+                        additional_headers={
+                            "Cookie": cookie,
+                            "Origin": f"http://127.0.0.1:{self.server.port}",
+                        },
+                        max_size=2**20,
+                        ping_interval=None,
+                        open_timeout=30,
+                    )
+                except Exception:
+                    self.failed += 1
+                    return
+                self.sockets.append(socket)
+                self.readers.append(asyncio.ensure_future(self._read(socket)))
+
+        await asyncio.gather(*(one(c) for c in cookies))
+
+    async def _read(self, socket):
+        try:
+            async for frame in socket:
+                if not frame.startswith('{"type": "message"'):
+                    continue
+                match = SEQ.search(frame)
+                if match:
+                    sent = self.sent_at.get(int(match.group(1)))
+                    if sent is not None:
+                        self.latencies.append(time.perf_counter() - sent)
+                        self.delivered += 1
+        except websockets.ConnectionClosed:
+            pass
+
+    async def send(self, socket, seq: int):
+        self.sent_at[seq] = time.perf_counter()
+        await socket.send(json.dumps({"type": "send", "text": f"bench-{seq}-x", "ref": f"r{seq}"}))
+
+    async def close(self):
+        for reader in self.readers:
+            reader.cancel()
+        await asyncio.gather(*(s.close() for s in self.sockets), return_exceptions=True)
+
+
+async def http_get(port: int, path: str, cookie: str) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n".encode()
+    )
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    await reader.read()
+    writer.close()
+    return status
+
+
+async def wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not predicate():
+        await asyncio.sleep(0.02)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+_seq = iter(range(1, 10**9))
+
+
+async def burst(server: Server, path: str, cookies: list[str], messages: int, senders: int) -> dict:
+    fleet = Fleet(server, path)
+    await fleet.connect(cookies)
+    expected = messages * len(fleet.sockets)
+    started = time.perf_counter()
+    per_sender = messages // senders
+
+    async def sender(socket):
+        for _ in range(per_sender):
+            await fleet.send(socket, next(_seq))
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(sender(s) for s in fleet.sockets[:senders]))
+    await wait_for(lambda: fleet.delivered >= expected, 120)
+    elapsed = time.perf_counter() - started
+    await fleet.close()
+    return {
+        "connected": len(fleet.sockets),
+        "failed": fleet.failed,
+        "delivered": fleet.delivered,
+        "expected": expected,
+        "rate": fleet.delivered / elapsed,
+        "p50": pct(fleet.latencies, 0.5),
+        "p99": pct(fleet.latencies, 0.99),
+        "max": pct(fleet.latencies, 1.0),
+    }
+
+
+async def steady(server: Server, rooms: list[tuple[str, list[str], float]], seconds: float) -> dict:
+    """Rooms of members posting at a steady rate; each message from a different member."""
+    fleets = []
+    for path, cookies, rate in rooms:
+        fleet = Fleet(server, path)
+        await fleet.connect(cookies)
+        fleets.append((fleet, rate))
+    expected = 0
+
+    async def drive(fleet: Fleet, rate: float):
+        nonlocal expected
+        interval = 1 / rate
+        next_at = time.perf_counter()
+        index = 0
+        while time.perf_counter() < stop_at:
+            socket = fleet.sockets[index % len(fleet.sockets)]
+            index += 1
+            expected += len(fleet.sockets)
+            await fleet.send(socket, next(_seq))
+            next_at += interval
+            await asyncio.sleep(max(0, next_at - time.perf_counter()))
+
+    stop_at = time.perf_counter() + seconds
+    await asyncio.gather(*(drive(f, r) for f, r in fleets))
+    await wait_for(lambda: sum(f.delivered for f, _ in fleets) >= expected, 30)
+    latencies = [lat for f, _ in fleets for lat in f.latencies]
+    delivered = sum(f.delivered for f, _ in fleets)
+    for fleet, _ in fleets:
+        await fleet.close()
+    return {
+        "delivered": delivered,
+        "expected": expected,
+        "p50": pct(latencies, 0.5),
+        "p99": pct(latencies, 0.99),
+        "max": pct(latencies, 1.0),
+        "failed": sum(f.failed for f, _ in fleets),
+    }
+
+
+async def conference_start(server: Server, path: str, cookies: list[str], page: bool) -> dict:
+    fleet = Fleet(server, path)
+    rss_before = server.rss_kb()
+    started = time.perf_counter()
+    await fleet.connect(cookies, page=page, concurrency=len(cookies))
+    connect_time = time.perf_counter() - started
+    await asyncio.sleep(2)
+    rss_after = server.rss_kb()
+    await fleet.send(fleet.sockets[0], next(_seq))
+    await wait_for(lambda: fleet.delivered >= len(fleet.sockets), 30)
+    result = {
+        "connected": len(fleet.sockets),
+        "failed": fleet.failed,
+        "connect_s": connect_time,
+        "first_p99": pct(fleet.latencies, 0.99),
+        "first_delivered": fleet.delivered,
+        "kb_per_member": (rss_after - rss_before) / max(1, len(fleet.sockets)),
+    }
+    await fleet.close()
+    return result
+
+
+async def pages(server: Server, cookie: str, paths: dict[str, str], seconds: float = 5) -> dict:
+    results = {}
+    for name, path in paths.items():
+        done = 0
+        stop_at = time.perf_counter() + seconds
+
+        async def worker():
+            nonlocal done
+            while time.perf_counter() < stop_at:
+                assert await http_get(server.port, path, cookie) == 200, path
+                done += 1
+
+        await asyncio.gather(*(worker() for _ in range(8)))
+        results[name] = done / seconds
+    return results
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def line(label: str, ours, base=None, unit="", target=""):
+    text = f"  {label:38} {ours:>10.1f}{unit}"
+    if base is not None:
+        text += (
+            f"   baseline {base:>10.1f}{unit}   ratio {ours / base if base else float('nan'):5.2f}"
+        )
+    if target:
+        text += f"   target {target}"
+    print(text)
+
+
+async def run(args, rooms: dict):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    env = {
+        "ROOM_RATE_LIMIT_COUNT": "1000000",
+        "DATABASE_POOL": "1",
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    ours = Server("rotesnetz", "rotesnetz.asgi:application", env)
+    base = Server("baseline", "bench.baseline_server:app", {})
+    big = rooms["big"]
+    our_path = f"/ws/raeume/{big['id']}/"
+    try:
+        print(f"\nRooms fan-out benchmark ({os.cpu_count()} cores, uvicorn, 1 process each)")
+        print("\nBurst: one room, 20 senders, as fast as possible")
+        for size in sizes:
+            messages = max(40, 20000 // size)
+            b = await burst(base, "/ws/base-big/", big["cookies"][:size], messages, 20)
+            o = await burst(ours, our_path, big["cookies"][:size], messages, 20)
+            print(
+                f" N={size}: {o['delivered']}/{o['expected']} delivered (baseline {b['delivered']}/{b['expected']}), failed connects {o['failed']}"
+            )
+            line("deliveries/s", o["rate"], b["rate"], target="ratio >= 0.25")
+            line("p50 latency", o["p50"], b["p50"], " ms")
+            line("p99 latency", o["p99"], b["p99"], " ms")
+            line("max latency", o["max"], b["max"], " ms")
+
+        print(
+            f"\nSteady chat: 1 room x 500 at 2 msg/s + 5 rooms x 100 at 0.5 msg/s, {args.seconds:.0f} s"
+        )
+        steady_rooms = [(our_path, big["cookies"][:500], 2.0)] + [
+            (f"/ws/raeume/{rooms[f'small{i}']['id']}/", rooms[f"small{i}"]["cookies"], 0.5)
+            for i in range(5)
+        ]
+        base_rooms = [("/ws/base-big/", big["cookies"][:500], 2.0)] + [
+            (f"/ws/base-small{i}/", rooms[f"small{i}"]["cookies"], 0.5) for i in range(5)
+        ]
+        sb = await steady(base, base_rooms, args.seconds)
+        so = await steady(ours, steady_rooms, args.seconds)
+        target = max(100.0, 2.5 * sb["p99"])
+        print(
+            f"  delivered {so['delivered']}/{so['expected']} (lost {so['expected'] - so['delivered']}); baseline {sb['delivered']}/{sb['expected']}"
+        )
+        line("p50 latency", so["p50"], sb["p50"], " ms")
+        line("p99 latency", so["p99"], sb["p99"], " ms", target=f"<= {target:.0f} ms")
+        line("max latency", so["max"], sb["max"], " ms")
+
+        print("\nConference start: N members load the room page and connect at once")
+        n = max(sizes)
+        cb = await conference_start(base, "/ws/base-conf/", big["cookies"][:n], page=False)
+        co = await conference_start(ours, our_path, big["cookies"][:n], page=True)
+        co_ws = await conference_start(ours, our_path, big["cookies"][:n], page=False)
+        print(
+            f"  connected {co['connected']}/{n}, failed {co['failed']} (baseline {cb['connected']}/{n}, failed {cb['failed']})"
+        )
+        line(
+            "time to connect all, with page",
+            co["connect_s"],
+            cb["connect_s"],
+            " s",
+            target="ratio <= 4",
+        )
+        line(
+            "time to connect all, socket only",
+            co_ws["connect_s"],
+            cb["connect_s"],
+            " s",
+            target="ratio <= 4",
+        )
+        line("first broadcast p99", co["first_p99"], cb["first_p99"], " ms", target="<= 250 ms")
+        line(
+            "server memory per idle member",
+            co_ws["kb_per_member"],
+            cb["kb_per_member"],
+            " KB",
+            target="<= 80 KB",
+        )
+        print(
+            f"  server peak memory: ours {ours.peak_kb() / 1024:.0f} MB, baseline {base.peak_kb() / 1024:.0f} MB"
+        )
+
+        print("\nPages (8 concurrent clients, 5 s each)")
+        cookie = big["cookies"][0]
+        results = await pages(
+            ours,
+            cookie,
+            {
+                "bare view (/branding.css)": "/branding.css",
+                "room list (/raeume/)": "/raeume/",
+                "room page, 50 messages": f"/raeume/{big['id']}/",
+            },
+        )
+        bare = results.pop("bare view (/branding.css)")
+        line("bare view req/s", bare)
+        for name, rate in results.items():
+            line(f"{name} req/s", rate, bare)
+    finally:
+        ours.stop()
+        base.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100,500,1000")
+    parser.add_argument(
+        "--seconds", type=float, default=60.0, help="duration of the steady scenario"
+    )
+    args = parser.parse_args()
+    rooms = prepare([int(s) for s in args.sizes.split(",")])  # the ORM outside the event loop
+    asyncio.run(run(args, rooms))
+
+
+if __name__ == "__main__":
+    main()
