@@ -25,8 +25,11 @@ def reaction_summary(message: Message) -> list[dict]:
     ]
 
 
-def message_context(message: Message, *, viewer=None, can_moderate=False) -> dict:
+def message_context(message: Message, *, viewer=None, can_moderate=False, live=False) -> dict:
+    """``live`` renders the compact form sent over sockets: the action menu comes from a
+    template in the page instead of being repeated in every frame."""
     return {
+        "live": live,
         "message": message,
         "reactions": reaction_summary(message),
         "all_reactions": REACTIONS,
@@ -50,7 +53,7 @@ def frames(kind: str, message: Message) -> dict[str, str]:
                     "id": message.pk,
                     "room": message.room_id,
                     "author": message.author_id,
-                    "html": message_html(message),
+                    "html": message_html(message, live=True),
                 },
                 ensure_ascii=False,
             )

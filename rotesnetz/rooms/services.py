@@ -5,6 +5,8 @@ always in the database, and a reconnecting client can fetch it by id.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -62,7 +64,27 @@ def _not_found() -> RoomError:
 # --- Broadcasting ---------------------------------------------------------------------------
 
 
+# When a socket consumer calls a service, the events are handed back to it and sent from its
+# event loop, instead of hopping from the database thread into the loop once per event.
+_collected: ContextVar[list | None] = ContextVar("rooms_collected_events", default=None)
+
+
+@contextmanager
+def events_collected():
+    """Collect the channel-layer events of the writes in this block instead of sending them."""
+    events: list[tuple[str, dict]] = []
+    token = _collected.set(events)
+    try:
+        yield events
+    finally:
+        _collected.reset(token)
+
+
 def _group_send(group: str, event: dict) -> None:
+    collected = _collected.get()
+    if collected is not None:
+        collected.append((group, event))
+        return
     layer = get_channel_layer()
     if layer is None:
         return
@@ -72,10 +94,11 @@ def _group_send(group: str, event: dict) -> None:
         logger.exception("rooms: broadcast to %s failed", group)
 
 
-def _broadcast_message(kind: str, message_id: int) -> None:
+def _broadcast_message(kind: str, message_id: int, message: Message | None = None) -> None:
     from .selectors import message_with_relations
 
-    message = message_with_relations(message_id=message_id)
+    if message is None:
+        message = message_with_relations(message_id=message_id)
     _group_send(
         room_group(message.room_id),
         {"type": "chat.broadcast", "frames": render.frames(kind, message)},
@@ -83,7 +106,12 @@ def _broadcast_message(kind: str, message_id: int) -> None:
 
 
 def _after_commit_broadcast(kind: str, message: Message) -> None:
-    transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
+    if kind == "message":
+        # A new message has no reactions yet and carries its author and parent: no refetch.
+        message._prefetched_objects_cache = {"reactions": Reaction.objects.none()}
+        transaction.on_commit(lambda: _broadcast_message(kind, message.pk, message))
+    else:
+        transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
 
 
 # --- Rate limit -----------------------------------------------------------------------------
@@ -176,9 +204,11 @@ def message_post(
             Mention.objects.bulk_create(
                 [Mention(message=message, user=user) for user in mentioned if user != author]
             )
-            ReadState.objects.update_or_create(
-                room=room, user=author, defaults={"last_read_id": message.pk}
-            )
+            if not ReadState.objects.filter(room=room, user=author).update(last_read_id=message.pk):
+                ReadState.objects.bulk_create(
+                    [ReadState(room=room, user=author, last_read_id=message.pk)],
+                    ignore_conflicts=True,
+                )
             _after_commit_broadcast("message", message)
     except IntegrityError:
         # Two sends with the same client id raced: return the one that won.

@@ -44,6 +44,14 @@
 
   function decorate(element) {
     if (element.dataset.author === userId) element.classList.add("is-own");
+    const slot = element.querySelector(".rn-actions-slot");
+    if (slot) {
+      const kind = element.classList.contains("is-hidden") ? "hidden" : element.dataset.pinned ? "pinned" : "open";
+      const template = document.getElementById("rn-actions-" + kind);
+      const actions = document.createElement("div");
+      actions.innerHTML = template.innerHTML.replace(/999999999/g, element.dataset.id);
+      slot.replaceWith(...actions.children);
+    }
     element.querySelectorAll(".rn-reaction").forEach(function (button) {
       const mine = (button.dataset.users || "").split(",").indexOf(userId) !== -1;
       button.classList.toggle("is-mine", mine);

@@ -32,6 +32,14 @@ def test_live_messages_and_resync_after_going_offline(new_page):
 
     alice_page = new_page()
     bob_page = new_page()
+    csp_errors = []
+    for page in (alice_page, bob_page):
+        page.on(
+            "console",
+            lambda msg: (
+                csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
     _login(alice_page, alice.email)
     _login(bob_page, bob.email)
     for page in (alice_page, bob_page):
@@ -42,6 +50,16 @@ def test_live_messages_and_resync_after_going_offline(new_page):
     bob_log = bob_page.get_by_role("log")
     expect(bob_log.locator("article", has_text="Hallo Bob")).to_have_count(1)
     expect(bob_log.locator("strong", has_text="live")).to_be_visible()
+
+    # Bob reacts through the action menu of a message that arrived live; Alice sees it.
+    live_message = bob_log.locator("article", has_text="Hallo Bob")
+    live_message.locator("summary").click()
+    live_message.get_by_role("button", name="Mit 👍 reagieren").click()
+    expect(
+        alice_page.get_by_role("log")
+        .locator("article", has_text="Hallo Bob")
+        .locator(".rn-reaction")
+    ).to_have_text("👍 1")
 
     bob_page.context.set_offline(True)
     expect(bob_page.locator("#conn-state")).to_have_attribute(
@@ -59,3 +77,4 @@ def test_live_messages_and_resync_after_going_offline(new_page):
     expect(bob_log.locator("article")).to_have_count(4)
     ids = bob_log.locator("article").evaluate_all("els => els.map(e => Number(e.dataset.id))")
     assert ids == sorted(ids)
+    assert csp_errors == []
