@@ -267,7 +267,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("BRAND_NAME", "Rotes Netz")
-USERSESSIONS_TRACK_ACTIVITY = True
+# The sessions list shows where and when each session began. Tracking every request's activity
+# would cost five queries per page view, which a conference start cannot afford.
+USERSESSIONS_TRACK_ACTIVITY = False
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict = {}

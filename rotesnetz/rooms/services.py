@@ -350,7 +350,9 @@ def read_mark(*, room: Room, user: User, message_id: int) -> None:
         last_read_id=message_id
     )
     if not updated:
-        ReadState.objects.get_or_create(room=room, user=user, defaults={"last_read_id": message_id})
+        ReadState.objects.bulk_create(
+            [ReadState(room=room, user=user, last_read_id=message_id)], ignore_conflicts=True
+        )
 
 
 def mention_mails_set(*, room: Room, user: User, enabled: bool) -> None:

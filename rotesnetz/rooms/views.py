@@ -61,12 +61,14 @@ def room_detail(request, pk):
         before = 0
     page, has_more = selectors.messages_page(room=room, before_id=before or None)
     can_moderate = can_moderate_room(request.user, room)
-    if page and not before:
-        services.read_mark(room=room, user=request.user, message_id=page[-1].pk)
     state = ReadState.objects.filter(room=room, user=request.user).first()
+    if page and not before and (state is None or state.last_read_id < page[-1].pk):
+        services.read_mark(room=room, user=request.user, message_id=page[-1].pk)
     context = {
         "room": room,
-        "items": [message_context(m, viewer=request.user, can_moderate=can_moderate) for m in page],
+        # Compact messages: the action menus are added by the script, or reached through each
+        # message's own page without JavaScript. A full page of forms was most of the cost.
+        "items": [message_context(m, viewer=request.user, live=True) for m in page],
         "has_more": has_more,
         "oldest_id": page[0].pk if page else None,
         "last_id": page[-1].pk if page and not before else 0,
@@ -114,6 +116,24 @@ def _reply_target(request, room):
     if not parent_id:
         return None
     return Message.objects.select_related("author").filter(pk=parent_id, room=room).first()
+
+
+@login_required
+@require_GET
+def message_detail(request, pk, message_id):
+    """One message with all its actions as plain forms (for browsers without JavaScript)."""
+    room = _room_or_404(request, pk)
+    message = get_object_or_404(
+        Message.objects.select_related("author", "parent", "parent__author").prefetch_related(
+            "reactions"
+        ),
+        pk=message_id,
+        room=room,
+    )
+    context = message_context(
+        message, viewer=request.user, can_moderate=can_moderate_room(request.user, room)
+    )
+    return render(request, "rooms/message_detail.html", {"room": room, "item": context})
 
 
 @login_required

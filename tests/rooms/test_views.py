@@ -228,3 +228,19 @@ def test_unknown_room_is_404(client):
     client.force_login(make_user())
 
     assert client.get(reverse("rooms:detail", args=[424242])).status_code == 404
+
+
+def test_message_page_offers_every_action_without_javascript(client, tree, room):
+    author = make_member(tree["ov"])
+    message = services.message_post(room=room, author=author, text="Mit Formularen")
+    client.force_login(author)
+
+    page = client.get(reverse("rooms:message", args=[room.pk, message.pk])).content.decode()
+    client.post(reverse("rooms:react", args=[room.pk, message.pk]), {"emoji": "👍"})
+    client.post(reverse("rooms:delete", args=[room.pk, message.pk]))
+
+    article = page[page.index("<article") : page.index("</article>")]
+    assert article.count("<form") == 9  # six reactions, delete, pin, hide
+    assert Reaction.objects.count() == 0  # deleting removed the message's words, not the row
+    message.refresh_from_db()
+    assert message.deleted_at is not None
