@@ -254,6 +254,7 @@ def message_delete(*, message_id: int, by: User) -> Message:
         message.pinned_at = None
         message.save(update_fields=["text", "html", "deleted_at", "pinned_at", "updated_at"])
         Mention.objects.filter(message=message).delete()
+        Reaction.objects.filter(message=message).delete()
         _after_commit_broadcast("message_updated", message)
     return message
 

@@ -68,4 +68,4 @@ def test_signup_confirm_join_and_see_it_in_mein_netz(new_page, e2e_smtp):
     decision = _wait_for_mail(e2e_smtp, "neu-e2e@example.org", subject="Willkommen")
     assert "OV Ludwigshafen-Gartenstadt" in decision["Subject"]
     page.goto("/mein-netz/")
-    assert page.get_by_role("link", name="OV Ludwigshafen-Gartenstadt").is_visible()
+    assert page.get_by_role("link", name="OV Ludwigshafen-Gartenstadt", exact=True).is_visible()
