@@ -103,7 +103,8 @@ def test_no_app_imports_the_settings_module():
     import re
 
     pattern = re.compile(
-        r"^\s*(from rotesnetz\.settings import|import rotesnetz\.settings|from rotesnetz import settings)",
+        r"^\s*(from rotesnetz\.settings import|import rotesnetz\.settings"
+        r"|from rotesnetz import settings)",
         re.M,
     )
     offenders = [
