@@ -21,4 +21,6 @@ RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only ALLOWED_HO
     && chown -R rotesnetz /app
 USER rotesnetz
 EXPOSE 8000
-CMD ["uvicorn", "rotesnetz.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# Only the proxy's address may set the client address (FORWARDED_ALLOW_IPS, read by uvicorn).
+ENV FORWARDED_ALLOW_IPS=127.0.0.1
+CMD ["uvicorn", "rotesnetz.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws-max-size", "65536"]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rotesnetz.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rotesnetz.members.middleware.StaffMFARequiredMiddleware",
+    "rotesnetz.members.middleware.NoStoreForMembersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -375,6 +377,12 @@ ROOM_RATE_LIMIT = (
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 ROOM_MAIN_NAME = env("ROOM_MAIN_NAME", "Allgemein")
 
+# --- Proxies ----------------------------------------------------------------------------------
+
+# How many proxies in front of us append to X-Forwarded-For. 0 means: trust only the socket's
+# address, so a forged header cannot dodge the login rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
 # --- Branding -------------------------------------------------------------------------------
 
 BRAND_NAME = env("BRAND_NAME", "Rotes Netz")
@@ -387,8 +395,17 @@ BRAND_LOGO = env("BRAND_LOGO", "img/logo.svg")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "rotesnetz.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -171,3 +171,37 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["status"] == "down"
+
+
+def test_member_pages_are_not_cached_and_carry_security_headers(client, tree):
+    client.force_login(make_member(tree["ov"]))
+
+    response = client.get(reverse("members:mein_netz"))
+
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_forged_forwarded_for_does_not_dodge_the_login_limit(client):
+    from tests.support.factories import PASSWORD
+
+    make_user(email="echt@example.org")
+    for number in range(10):
+        client.post(
+            reverse("account_login"),
+            {"login": f"geraten{number}@example.org", "password": "falsch"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{number}",
+        )
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "echt@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
