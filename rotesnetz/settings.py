@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "rotesnetz.members",
     "rotesnetz.outbox",
+    "parteischule",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},
+    "parteischule-reminders": {"task": "parteischule.send_reminders", "schedule": 15 * 60.0},
+    "parteischule-release-seats": {
+        "task": "parteischule.release_reserved_seats",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -364,6 +370,15 @@ BRAND_NAME = env("BRAND_NAME", "Rotes Netz")
 BRAND_PRIMARY_COLOR = env("BRAND_PRIMARY_COLOR", "#c8000c")
 BRAND_ACCENT_COLOR = env("BRAND_ACCENT_COLOR", "#7a0007")
 BRAND_LOGO = env("BRAND_LOGO", "img/logo.svg")
+
+# --- Parteischule ----------------------------------------------------------------------------
+
+# Reminders go out for sessions starting within this many hours ("the day before").
+PARTEISCHULE_REMINDER_HOURS = int(env("PARTEISCHULE_REMINDER_HOURS", "24"))
+# Who counts as a new member for reserved seats: first membership at most this many days ago.
+PARTEISCHULE_NEW_MEMBER_DAYS = int(env("PARTEISCHULE_NEW_MEMBER_DAYS", "365"))
+# Diversity figures and feedback comments of groups smaller than this are not shown.
+PARTEISCHULE_MIN_GROUP_SIZE = int(env("PARTEISCHULE_MIN_GROUP_SIZE", "5"))
 
 # --- Logging --------------------------------------------------------------------------------
 
