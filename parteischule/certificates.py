@@ -47,10 +47,11 @@ def render_pdf(*, certificate: Certificate) -> bytes:
         pdf.set_margins(25, 25, 25)
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 12)
+        school = _("Party school")
         pdf.cell(
             0,
             8,
-            _latin1(f"{settings.BRAND_NAME} · {_('Party school')}"),
+            _latin1(f"{settings.BRAND_NAME} · {school}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -75,8 +76,8 @@ def render_pdf(*, certificate: Certificate) -> bytes:
         pdf.set_font("Helvetica", "", 11)
         where = course.regionalzentrum.name if course.regionalzentrum_id else course.place
         details = [
-            f"{_('Category')}: {course.category.name}",
-            f"{_('Organised by')}: {where or course.landesverband.name}",
+            _("Category: %(name)s") % {"name": course.category.name},
+            _("Organised by: %(name)s") % {"name": where or course.landesverband.name},
         ]
         for line in details:
             pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
@@ -95,7 +96,11 @@ def render_pdf(*, certificate: Certificate) -> bytes:
         pdf.ln(8)
         completed = formats.date_format(timezone.localtime(enrolment.completed_at), "DATE_FORMAT")
         pdf.multi_cell(
-            0, 6, _latin1(f"{_('Completed on')}: {completed}"), new_x="LMARGIN", new_y="NEXT"
+            0,
+            6,
+            _latin1(_("Completed on %(date)s") % {"date": completed}),
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         pdf.ln(16)
         pdf.set_font("Helvetica", "", 9)

@@ -160,6 +160,11 @@ class Course(models.Model):
         )
 
     @property
+    def free_seats(self) -> int:
+        """Free seats; needs the ``enrolled_count`` annotation of the selectors."""
+        return max(0, self.capacity - self.enrolled_count)
+
+    @property
     def has_online_part(self) -> bool:
         return self.format in (CourseFormat.ONLINE, CourseFormat.HYBRID)
 

@@ -313,7 +313,7 @@ def course_calendar(*, course: Course, with_video: bool) -> str:
         conferences = []
         if with_video and session.video_url:
             conferences.append(ics.Conference(uri=session.video_url, label=_("Video link")))
-            description = f"{_('Video link')}: {session.video_url}\n{url}"
+            description = _("Video link: %(url)s") % {"url": session.video_url} + f"\n{url}"
         events.append(
             ics.Event(
                 uid=f"parteischule-session-{session.pk}@{_site_host()}",
