@@ -71,5 +71,7 @@ def test_the_same_person_enrolling_in_parallel_gets_one_registration(transaction
     results = _enrol_all_at_once(course.pk, [user_id] * 5)
 
     assert results.count("enrolled") == 1
-    assert [r for r in results if r != "enrolled"] == ["error: ValidationError(['Du bist bereits für diesen Kurs angemeldet.'])"] * 4
+    assert [r for r in results if r != "enrolled"] == [
+        "error: ValidationError(['Du bist bereits für diesen Kurs angemeldet.'])"
+    ] * 4
     assert Enrolment.objects.filter(course=course).count() == 1
