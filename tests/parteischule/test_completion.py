@@ -1,7 +1,6 @@
 """Attendance, completion, certificates (PDF and public verification) and learning paths."""
 
 import re
-import zlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,20 +18,10 @@ from tests.support.parteischule_factories import (
     make_course,
     make_session,
     make_trainer,
+    pdf_text,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_text(pdf: bytes) -> str:
-    """The text of an fpdf2 PDF: inflate its content streams."""
-    text = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            text.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            text.append(stream.decode("latin-1"))
-    return "".join(text)
 
 
 def test_attending_every_required_session_completes_and_issues_a_certificate():
@@ -123,7 +112,7 @@ def test_certificate_pdf_names_person_course_code_and_verification_url():
 
     pdf = certificates.render_pdf(certificate=enrolment.certificate)
 
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     assert pdf.startswith(b"%PDF-")
     assert "Teilnahmebest" in text
     assert "J\xf6rg M\xfcller" in text

@@ -1,6 +1,8 @@
 """Factories for the Parteischule: plain functions, like tests/support/factories.py."""
 
 import itertools
+import re
+import zlib
 from datetime import timedelta
 
 from django.utils import timezone
@@ -103,3 +105,14 @@ def complete(course: Course, enrolment: Enrolment, *, by) -> Enrolment:
 
 def enrolled_count(course: Course) -> int:
     return Enrolment.objects.filter(course=course, status=EnrolmentStatus.ENROLLED).count()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of an fpdf2 PDF (core fonts, Latin-1): inflate its content streams."""
+    text = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            text.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            text.append(stream.decode("latin-1"))
+    return "".join(text)
