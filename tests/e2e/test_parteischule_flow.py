@@ -3,6 +3,7 @@
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_waitlist_promotion_attendance_certificate_and_verification(new_page, e2
     page.goto("/parteischule/meine-kurse/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Bestätigung (PDF)").click()
-    pdf = open(download_info.value.path(), "rb").read()
+    pdf = Path(download_info.value.path()).read_bytes()
     certificate = Certificate.objects.get(enrolment=Enrolment.objects.get(user=member))
     text = pdf_text(pdf)
     assert pdf.startswith(b"%PDF-")
