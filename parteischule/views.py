@@ -4,6 +4,8 @@ Unpublished courses and other people's registrations answer 404 to those who may
 them, as if they did not exist.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -211,7 +213,8 @@ def certificate_pdf(request, pk):
 @require_GET
 def verify(request, code=None):
     """Public: anyone holding a Teilnahmebestätigung can check its code here."""
-    code = (code or request.GET.get("code", "")).strip().upper()[:20]
+    # Codes use only A-Z, 2-9 and dashes; anything else (NUL bytes too) is dropped here.
+    code = re.sub(r"[^A-Z0-9-]", "", (code or request.GET.get("code", "")).upper())[:20]
     certificate = None
     if code:
         certificate = (
