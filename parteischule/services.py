@@ -518,16 +518,96 @@ def course_save(
 
 
 def session_save(*, session: CourseSession, by: User) -> CourseSession:
+    """Create or change a session; enrolled people get the updated calendar by mail."""
     if not is_course_lead(by, session.course):
         raise PermissionDenied
+    creating = session.pk is None
     with transaction.atomic():
         _lock_course(session.course_id)
-        if session.pk is not None:
-            session.sequence += 1
+        changed = False
+        if not creating:
+            before = CourseSession.objects.get(pk=session.pk)
+            fields = ("starts_at", "ends_at", "location", "video_url")
+            changed = any(getattr(before, f) != getattr(session, f) for f in fields)
+            if changed:
+                session.sequence = before.sequence + 1
         session.full_clean()
         session.save()
         course_bounds_refresh(session.course)
+        if creating or changed:
+            _mail_session_update(session, purpose="added" if creating else "changed")
     return session
+
+
+def _mail_session_update(session: CourseSession, *, purpose: str) -> None:
+    course = session.course
+    calendar = course_calendar(course=course, with_video=True)
+    enrolments = Enrolment.objects.filter(course=course, status=S.ENROLLED).select_related("user")
+    mail_enqueue_many(
+        [
+            MailSpec(
+                key=f"parteischule:{purpose}:{session.pk}:{session.sequence}:{e.user_id}",
+                to=e.user.email,
+                template="parteischule/session_changed",
+                context={
+                    **_course_context(course),
+                    "session": session,
+                    "added": purpose == "added",
+                    "user": e.user,
+                    "with_video": True,
+                },
+                purpose=f"parteischule.session_{purpose}",
+                related=f"course:{course.pk}",
+                attachments=[
+                    Attachment(
+                        filename="kurs.ics",
+                        content=calendar,
+                        mimetype="text/calendar; charset=utf-8; method=PUBLISH",
+                    )
+                ],
+            )
+            for e in enrolments
+        ]
+    )
+
+
+def _mail_session_cancelled(session: CourseSession) -> None:
+    course = session.course
+    summary = f"{course.title}: {session.title}" if session.title else course.title
+    cancel = ics.calendar(
+        [
+            ics.Event(
+                uid=f"parteischule-session-{session.pk}@{_site_host()}",
+                start=session.starts_at,
+                end=session.ends_at,
+                summary=summary,
+                sequence=session.sequence + 1,
+                status="CANCELLED",
+            )
+        ],
+        method="CANCEL",
+    )
+    enrolments = Enrolment.objects.filter(course=course, status=S.ENROLLED).select_related("user")
+    mail_enqueue_many(
+        [
+            MailSpec(
+                key=f"parteischule:removed:{session.pk}:{e.user_id}",
+                to=e.user.email,
+                template="parteischule/session_cancelled",
+                context={**_course_context(course), "session": session, "user": e.user},
+                purpose="parteischule.session_removed",
+                related=f"course:{course.pk}",
+                attachments=[
+                    Attachment(
+                        filename="termin-abgesagt.ics",
+                        content=cancel,
+                        mimetype="text/calendar; charset=utf-8; method=CANCEL",
+                    )
+                ],
+            )
+            for e in enrolments
+        ]
+    )
 
 
 def session_delete(*, session: CourseSession, by: User) -> None:
@@ -540,6 +620,7 @@ def session_delete(*, session: CourseSession, by: User) -> None:
             raise ValidationError(
                 _("Attendance has already been recorded for this session; it cannot be deleted.")
             )
+        _mail_session_cancelled(session)
         session.delete()
         course_bounds_refresh(course)
 

@@ -82,3 +82,60 @@ def test_reminder_for_the_second_session_is_a_second_mail():
     services.reminders_send(now=timezone.now() + timedelta(days=1, hours=6))
 
     assert OutboundMail.objects.filter(purpose="parteischule.reminder", to=user.email).count() == 2
+
+
+def test_moving_a_session_mails_the_enrolled_an_updated_calendar():
+    trainer = make_user()
+    course = make_course(trainers=[trainer], capacity=1)
+    (seat,) = fill(course)
+    waiting = enrol(course)
+    session = course.sessions.get()
+
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
+    services.session_save(session=session, by=trainer)
+
+    (mail,) = OutboundMail.objects.filter(purpose="parteischule.session_changed")
+    assert mail.to == seat.user.email
+    assert mail.to != waiting.user.email
+    assert mail.subject == f"Termin geändert: {course.title}"
+    assert "SEQUENCE:1" in mail.attachments[0]["content"]
+
+
+def test_saving_a_session_without_changing_time_or_place_sends_nothing():
+    trainer = make_user()
+    course = make_course(trainers=[trainer])
+    enrol(course)
+    session = course.sessions.get()
+
+    session.title = "Neuer Titel"
+    services.session_save(session=session, by=trainer)
+
+    session.refresh_from_db()
+    assert session.sequence == 0
+    assert not OutboundMail.objects.filter(purpose="parteischule.session_changed").exists()
+
+
+def test_adding_and_deleting_a_session_tell_the_enrolled():
+    from parteischule.models import CourseSession
+
+    trainer = make_user()
+    course = make_course(trainers=[trainer])
+    enrolment = enrol(course)
+    start = course.first_session_at + timedelta(days=7)
+
+    added = services.session_save(
+        session=CourseSession(course=course, starts_at=start, ends_at=start + timedelta(hours=2)),
+        by=trainer,
+    )
+    added_pk = added.pk
+    services.session_delete(session=added, by=trainer)
+
+    new = OutboundMail.objects.get(purpose="parteischule.session_added")
+    removed = OutboundMail.objects.get(purpose="parteischule.session_removed")
+    assert new.to == removed.to == enrolment.user.email
+    assert new.attachments[0]["content"].count("BEGIN:VEVENT") == 2
+    cancel = removed.attachments[0]["content"]
+    assert "METHOD:CANCEL" in cancel
+    assert "STATUS:CANCELLED" in cancel
+    assert f"UID:parteischule-session-{added_pk}@" in cancel
