@@ -161,6 +161,24 @@ def led_courses(*, user: User) -> QuerySet[Course]:
     ).order_by("-first_session_at", "title")
 
 
+def staff_courses(*, user: User) -> QuerySet[Course]:
+    """Courses a person is staff for (``is_course_staff``), all for admins."""
+    if user.is_superuser:
+        return Course.objects.order_by("title")
+    lvs, rzs = staff_scope(user=user)
+    return Course.objects.filter(
+        Q(landesverband_id__in=lvs) | Q(regionalzentrum_id__in=rzs)
+    ).order_by("title")
+
+
+def goal_landesverbaende(*, user: User) -> QuerySet[Gliederung]:
+    """Landesverbände whose yearly goals a person may set: their own staff, or admins."""
+    if user.is_superuser:
+        return Gliederung.objects.filter(kind="landesverband").order_by("name")
+    lvs, _rzs = staff_scope(user=user)
+    return Gliederung.objects.filter(pk__in=lvs).order_by("name")
+
+
 def staff_regionalzentren(*, user: User) -> QuerySet[Regionalzentrum]:
     if user.is_superuser:
         return Regionalzentrum.objects.select_related("landesverband").order_by("name")

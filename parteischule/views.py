@@ -520,17 +520,13 @@ def feedback_results(request, pk):
     )
 
 
-def _goal_scopes(user) -> list[tuple[str, str]]:
-    scopes = [
-        (f"lv:{lv.pk}", lv.name)
-        for lv in selectors.staff_landesverbaende(user=user)
-        if user.is_superuser or user.has_perm("parteischule.set_goal", lv)
-    ]
+def _goal_scopes(user, year: int) -> list[tuple[str, str]]:
+    """Where this person may set goals (``goal_set`` checks again): a constant number of reads."""
+    scopes = [(f"lv:{lv.pk}", lv.name) for lv in selectors.goal_landesverbaende(user=user)]
     scopes += [(f"rz:{rz.pk}", rz.name) for rz in selectors.staff_regionalzentren(user=user)]
     scopes += [
         (f"course:{course.pk}", course.title)
-        for course in selectors.led_courses(user=user).filter(first_session_at__isnull=False)
-        if user.is_superuser or user.has_perm("parteischule.set_goal", course)
+        for course in selectors.staff_courses(user=user).filter(first_session_at__year=year)
     ]
     return scopes
 
@@ -553,7 +549,9 @@ def dashboard(request):
     except ValueError:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
-    form = GoalForm(request.POST or None, scopes=_goal_scopes(request.user), initial={"year": year})
+    form = GoalForm(
+        request.POST or None, scopes=_goal_scopes(request.user, year), initial={"year": year}
+    )
     if request.method == "POST" and form.is_valid():
         scope = _scope_object(form.cleaned_data["scope"])
         try:

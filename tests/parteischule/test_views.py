@@ -512,3 +512,38 @@ def test_catalogue_and_verify_with_bad_values(client, value):
 
     assert catalogue.status_code == 200
     assert verify.status_code in (200, 404)
+
+
+def test_manage_list_query_count_is_constant(client):
+    zentrum = make_zentrum()
+    staff = make_staff(regionalzentrum=zentrum)
+    make_course(zentrum=zentrum)
+    client.force_login(staff)
+    url = reverse("parteischule:manage")
+    client.get(url)
+    one = _queries(client, url)
+    for _ in range(8):
+        fill(make_course(zentrum=zentrum, sessions=3), 2)
+
+    assert _queries(client, url) == one
+
+
+def test_dashboard_query_count_is_constant(client):
+    from parteischule.enums import Gender
+    from tests.support.parteischule_factories import declare
+
+    zentrum = make_zentrum()
+    staff = make_staff(regionalzentrum=zentrum)
+    make_course(zentrum=zentrum)
+    client.force_login(staff)
+    url = reverse("parteischule:dashboard")
+    client.get(url)
+    one = _queries(client, url)
+    for _ in range(6):
+        course = make_course(zentrum=make_zentrum(landesverband=zentrum.landesverband))
+        course.regionalzentrum = zentrum
+        course.save(update_fields=["regionalzentrum"])
+        for enrolment in fill(course, 3):
+            declare(enrolment.user, gender=Gender.WOMAN)
+
+    assert _queries(client, url) == one
