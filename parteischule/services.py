@@ -102,7 +102,7 @@ class _Seats:
         return self.taken < self.course.capacity
 
     def seat_for(self, user: User) -> str | None:
-        """ "reserved", "general" or None (no seat for this person now)."""
+        """Which seat ``user`` gets now: "reserved", "general" or None (none free)."""
         course = self.course
         if not self.reservation:
             return "general" if self.taken < course.capacity else None
