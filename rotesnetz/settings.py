@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rotesnetz.members",
     "rotesnetz.outbox",
     "rotesnetz.rooms",
+    "parteischule",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},
     "rooms-mention-digests": {"task": "rooms.send_mention_digests", "schedule": 300.0},
     "rooms-purge-presence": {"task": "rooms.purge_presence", "schedule": 120.0},
+    "parteischule-reminders": {"task": "parteischule.send_reminders", "schedule": 15 * 60.0},
+    "parteischule-release-seats": {
+        "task": "parteischule.release_reserved_seats",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -389,6 +395,15 @@ BRAND_NAME = env("BRAND_NAME", "Rotes Netz")
 BRAND_PRIMARY_COLOR = env("BRAND_PRIMARY_COLOR", "#c8000c")
 BRAND_ACCENT_COLOR = env("BRAND_ACCENT_COLOR", "#7a0007")
 BRAND_LOGO = env("BRAND_LOGO", "img/logo.svg")
+
+# --- Parteischule ----------------------------------------------------------------------------
+
+# Reminders go out for sessions starting within this many hours ("the day before").
+PARTEISCHULE_REMINDER_HOURS = int(env("PARTEISCHULE_REMINDER_HOURS", "24"))
+# Who counts as a new member for reserved seats: first membership at most this many days ago.
+PARTEISCHULE_NEW_MEMBER_DAYS = int(env("PARTEISCHULE_NEW_MEMBER_DAYS", "365"))
+# Diversity figures and feedback comments of groups smaller than this are not shown.
+PARTEISCHULE_MIN_GROUP_SIZE = int(env("PARTEISCHULE_MIN_GROUP_SIZE", "5"))
 
 # --- Logging --------------------------------------------------------------------------------
 
