@@ -11,6 +11,12 @@ cd "$ROOT"
 ensure_venv
 apt_install chromium
 compile_messages
+say "Testwerkzeuge aus npm (axe-core für die Barrierefreiheitsprüfung)"
+if command -v npm >/dev/null 2>&1; then
+  npm ci --ignore-scripts --no-audit --no-fund --silent
+elif [ -n "${CI:-}" ]; then
+  die "npm fehlt: die Barrierefreiheitsprüfung braucht axe-core aus npm."
+fi
 
 say "Lint: ruff"
 "$ROOT/.venv/bin/ruff" check .
