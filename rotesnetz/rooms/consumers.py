@@ -6,6 +6,7 @@ which rooms exist.
 """
 
 import json
+import logging
 import time
 
 from channels.consumer import get_handler_name
@@ -25,6 +26,8 @@ from .groups import room_group, session_group, user_group
 from .models import Room
 from .rules import can_read_room
 from .services import RoomError
+
+logger = logging.getLogger(__name__)
 
 CLOSE_ACCESS_LOST = 4403
 CLOSE_SESSION_ENDED = 4401
@@ -156,7 +159,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
         result, events = await database_sync_to_async(call)()
         for group, event in events:
-            await self.channel_layer.group_send(group, event)
+            try:
+                await self.channel_layer.group_send(group, event)
+            except Exception:  # stored already; the others fill the gap via "prev"
+                logger.exception("rooms: broadcast to %s failed", group)
         return result
 
     @database_sync_to_async

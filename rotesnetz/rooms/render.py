@@ -47,14 +47,14 @@ def frames(kind: str, message: Message) -> dict[str, str]:
     encoded = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            encoded[code] = json.dumps(
-                {
-                    "type": kind,
-                    "id": message.pk,
-                    "room": message.room_id,
-                    "author": message.author_id,
-                    "html": message_html(message, live=True),
-                },
-                ensure_ascii=False,
-            )
+            frame = {
+                "type": kind,
+                "id": message.pk,
+                "room": message.room_id,
+                "author": message.author_id,
+                "html": message_html(message, live=True),
+            }
+            if hasattr(message, "previous_id"):
+                frame["prev"] = message.previous_id
+            encoded[code] = json.dumps(frame, ensure_ascii=False)
     return encoded

@@ -190,6 +190,13 @@ def message_post(
     mentioned = _mentioned_users(room, text)
     try:
         with transaction.atomic():
+            # The room row is locked so that each message knows its predecessor: clients
+            # compare it with the last id they saw and fetch any gap (a dropped broadcast).
+            previous_id = (
+                Room.objects.select_for_update()
+                .values_list("last_message_id", flat=True)
+                .get(pk=room.pk)
+            )
             message = Message.objects.create(
                 room=room,
                 author=author,
@@ -201,6 +208,7 @@ def message_post(
             Room.objects.filter(pk=room.pk).update(
                 last_message_at=message.created_at, last_message_id=message.pk
             )
+            message.previous_id = previous_id
             Mention.objects.bulk_create(
                 [Mention(message=message, user=user) for user in mentioned if user != author]
             )

@@ -72,9 +72,14 @@
     if (empty) empty.remove();
     if (position === "top") {
       log.insertBefore(element, log.firstChild);
-    } else {
-      log.appendChild(element);
+      return;
     }
+    // Keep the order of ids, also when a gap is filled after newer messages arrived.
+    let next = null;
+    for (let node = log.lastElementChild; node && Number(node.dataset.id) > id; node = node.previousElementSibling) {
+      next = node;
+    }
+    log.insertBefore(element, next);
   }
 
   function addNew(id, html) {
@@ -182,12 +187,20 @@
   setInterval(function () {
     send({ type: "presence" });
   }, 30000);
+  // A safety net for gaps nobody noticed (e.g. the last message before a quiet period).
+  setInterval(function () {
+    send({ type: "hello", after: lastId, since: since });
+  }, 120000);
 
   // --- frames from the server --------------------------------------------------------------
 
   function handle(frame) {
     switch (frame.type) {
       case "message":
+        if (frame.prev && lastId && frame.prev > lastId) {
+          // A broadcast went missing (the server or its channel layer hiccuped): fetch it.
+          send({ type: "hello", after: lastId, since: since });
+        }
         addNew(frame.id, frame.html);
         break;
       case "message_updated":

@@ -259,3 +259,27 @@ async def test_presence_lists_who_is_in_the_room(world):
     assert presence["users"] == ["Alice", "Bob"]
     await alice.disconnect()
     await bob.disconnect()
+
+
+def _post_without_broadcast(room, author, text):
+    # As if the channel layer had lost this one broadcast.
+    with services.events_collected():
+        return services.message_post(room=room, author=author, text=text)
+
+
+async def test_each_message_names_its_predecessor_so_clients_see_gaps(world):
+    bob, _, _ = await _open(world["bob"], world["room"].pk)
+    await bob.send_json_to({"type": "hello", "after": 0})
+    await _next(bob, "backlog")
+    lost = await sync_to_async(_post_without_broadcast)(world["room"], world["alice"], "verloren")
+    seen = await sync_to_async(services.message_post)(
+        room=world["room"], author=world["alice"], text="angekommen"
+    )
+
+    frame = await _next(bob, "message")
+    await bob.send_json_to({"type": "hello", "after": lost.pk - 1})
+    backlog = await _next(bob, "backlog")
+
+    assert (frame["id"], frame["prev"]) == (seen.pk, lost.pk)
+    assert [m["id"] for m in backlog["messages"]] == [lost.pk, seen.pk]
+    await bob.disconnect()
