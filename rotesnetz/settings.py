@@ -150,7 +150,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "rotesnetz.cache.TolerantRedisCache",
             # A separate database lets tests flush the cache without touching the broker.
             "LOCATION": env("REDIS_CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "rn",
@@ -180,7 +180,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+# A request never waits long for a broker that is away: mail rows stay in the outbox and the
+# sweeper hands them out again once it is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},

@@ -1,6 +1,9 @@
-"""Friendly German error pages. The 500 page renders without context processors or the DB."""
+"""Friendly German error pages. 500 and 503 render without context processors or the DB."""
 
-from django.http import HttpResponseServerError
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -14,5 +17,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, from any layer (views and middleware).
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("errors/503.html").render({}), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({}))

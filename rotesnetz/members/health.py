@@ -33,7 +33,19 @@ def _cache():
     cache.set("healthz", "1", 10)
     if cache.get("healthz") != "1":
         raise RuntimeError("cache did not return the value")
-    return "redis" if "Redis" in settings.CACHES["default"]["BACKEND"] else "local"
+    if "Redis" in settings.CACHES["default"]["BACKEND"]:
+        # The cache itself forgives an absent Redis; the probe must not.
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.CACHES["default"]["LOCATION"], socket_connect_timeout=2
+        )
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return "redis"
+    return "local"
 
 
 def _broker():

@@ -1,0 +1,65 @@
+"""Behaviour when Redis or PostgreSQL are away (the full fault tier starts real processes)."""
+
+import pytest
+from django.core.cache import caches
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.urls import reverse
+
+from tests.support.factories import make_member, make_tree
+
+
+@pytest.fixture
+def redis_away(settings):
+    from tests.support.smtp import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "rotesnetz.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    yield caches["default"]
+
+
+@pytest.mark.django_db
+def test_pages_and_rate_limits_work_without_redis(client, redis_away):
+    tree = make_tree()
+    member = make_member(tree["ov"])
+    client.force_login(member)
+
+    assert redis_away.get("x") is None
+    assert redis_away.add("x", 1) is True
+    assert client.get(reverse("members:mein_netz")).status_code == 200
+    from django.test import Client
+
+    response = Client().post(reverse("account_login"), {"login": "a@b.de", "password": "x"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_missing_cache(client, redis_away):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["cache"]["ok"] is False
+
+
+@pytest.mark.django_db
+def test_database_outage_gives_a_german_503_page(monkeypatch):
+    from django.test import Client
+
+    tree = make_tree()
+    client = Client(raise_request_exception=False)  # as in production: the handler answers
+    client.force_login(make_member(tree["ov"]))
+
+    def broken(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", broken)
+    response = client.get(reverse("rooms:list"))
+
+    assert response.status_code == 503
+    assert "kurz nicht erreichbar" in response.content.decode()
+    assert response["Retry-After"] == "30"
