@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "rotesnetz.members",
     "rotesnetz.outbox",
+    "quartier",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},
+    "quartier-retention": {"task": "quartier.retention_purge", "schedule": 6 * 3600.0},
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -364,6 +366,33 @@ BRAND_NAME = env("BRAND_NAME", "Rotes Netz")
 BRAND_PRIMARY_COLOR = env("BRAND_PRIMARY_COLOR", "#c8000c")
 BRAND_ACCENT_COLOR = env("BRAND_ACCENT_COLOR", "#7a0007")
 BRAND_LOGO = env("BRAND_LOGO", "img/logo.svg")
+
+# --- Quartier- und Kiezbüros (quartier) ----------------------------------------------------
+
+# Map tiles for the office finder, e.g. https://tiles.example.org/{z}/{x}/{y}.png. Empty: the
+# finder shows the list only. The tile host is allowed in img-src on the finder page only.
+QUARTIER_MAP_TILE_URL = env("QUARTIER_MAP_TILE_URL")
+QUARTIER_MAP_ATTRIBUTION = env("QUARTIER_MAP_ATTRIBUTION", "© OpenStreetMap-Mitwirkende")
+# Days after the appointment / event / receipt after which personal data is deleted.
+QUARTIER_BOOKING_RETENTION_DAYS = int(env("QUARTIER_BOOKING_RETENTION_DAYS", "14"))
+QUARTIER_EVENT_RETENTION_DAYS = int(env("QUARTIER_EVENT_RETENTION_DAYS", "14"))
+QUARTIER_CONTACT_RETENTION_DAYS = int(env("QUARTIER_CONTACT_RETENTION_DAYS", "180"))
+# Submissions of each public form (contact, booking, event) per IP address and hour.
+QUARTIER_PUBLIC_FORM_RATE_LIMIT = int(env("QUARTIER_PUBLIC_FORM_RATE_LIMIT", "10"))
+# How many reverse proxies of ours set X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+QUARTIER_TRUSTED_PROXY_COUNT = int(env("QUARTIER_TRUSTED_PROXY_COUNT", "0"))
+# Defaults of the site analysis; each Landesverband can change them on its analysis page.
+QUARTIER_OWN_PARTY = env("QUARTIER_OWN_PARTY", "SPD")
+QUARTIER_PROTEST_PARTIES = env_list("QUARTIER_PROTEST_PARTIES", "AfD")
+
+
+def _quartier_static_dirs() -> list[tuple[str, str]]:
+    import xstatic.pkg.leaflet
+
+    return [("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+
+
+STATICFILES_DIRS += _quartier_static_dirs()
 
 # --- Logging --------------------------------------------------------------------------------
 
