@@ -60,20 +60,19 @@ def _text(value, *, label: str, max_length: int, required: bool = True) -> str:
     text = (value or "").strip() if isinstance(value, str) else ""
     if "\x00" in text:
         raise ValidationError(
-            _("%(field)s contains characters that are not allowed.") % {"field": label}
+            _("%(field)s: contains characters that are not allowed.") % {"field": label}
         )
     if required and not text:
-        raise ValidationError(_("Please fill in %(field)s.") % {"field": label})
+        raise ValidationError(_("Please fill in: %(field)s.") % {"field": label})
     if len(text) > max_length:
         raise ValidationError(
-            _("%(field)s may be at most %(max)d characters long.")
-            % {"field": label, "max": max_length}
+            _("%(field)s: at most %(max)d characters.") % {"field": label, "max": max_length}
         )
     return text
 
 
 def _email(value, *, required: bool) -> str:
-    email = _text(value, label=_("the email address"), max_length=254, required=required)
+    email = _text(value, label=_("Email address"), max_length=254, required=required)
     if not email:
         return ""
     try:
@@ -84,7 +83,7 @@ def _email(value, *, required: bool) -> str:
 
 
 def _phone(value) -> str:
-    phone = _text(value, label=_("the phone number"), max_length=40, required=False)
+    phone = _text(value, label=_("Phone number"), max_length=40, required=False)
     if phone and not PHONE.match(phone):
         raise ValidationError(_("Please enter a phone number with digits only, e.g. 0621 123456."))
     return phone
@@ -210,21 +209,21 @@ def concept_submit(*, office_id: int, by: User, data: dict) -> UsageConcept:
     """The Vorstand submits the usage concept, or submits it again after a revision request."""
     values = {
         "target_groups": _text(
-            data.get("target_groups"), label=_("the target groups"), max_length=3000
+            data.get("target_groups"), label=_("Target groups"), max_length=3000
         ),
         "planned_offers": _text(
-            data.get("planned_offers"), label=_("the planned offers"), max_length=3000
+            data.get("planned_offers"), label=_("Planned offers"), max_length=3000
         ),
-        "team_plan": _text(data.get("team_plan"), label=_("the team"), max_length=3000),
+        "team_plan": _text(data.get("team_plan"), label=_("Team"), max_length=3000),
         "opening_plan": _text(
-            data.get("opening_plan"), label=_("the planned opening hours"), max_length=1000
+            data.get("opening_plan"), label=_("Planned opening hours"), max_length=1000
         ),
         "partners": _text(
-            data.get("partners"), label=_("the partners"), max_length=3000, required=False
+            data.get("partners"), label=_("Partners"), max_length=3000, required=False
         ),
         "budget_notes": _text(
             data.get("budget_notes"),
-            label=_("the notes on the budget"),
+            label=_("Notes on the budget"),
             max_length=3000,
             required=False,
         ),
@@ -280,7 +279,7 @@ def concept_submit(*, office_id: int, by: User, data: dict) -> UsageConcept:
 
 
 def concept_comment(*, concept_id: int, by: User, text: str) -> ConceptStep:
-    text = _text(text, label=_("the comment"), max_length=3000)
+    text = _text(text, label=_("Comment"), max_length=3000)
     with transaction.atomic():
         concept = (
             UsageConcept.objects.select_for_update(of=("self",))
@@ -314,7 +313,7 @@ def _decide(concept_id: int, by: User) -> UsageConcept:
 
 
 def concept_request_revision(*, concept_id: int, by: User, text: str) -> UsageConcept:
-    text = _text(text, label=_("what should be revised"), max_length=3000)
+    text = _text(text, label=_("What should be revised"), max_length=3000)
     with transaction.atomic():
         concept = _decide(concept_id, by)
         concept.status = ConceptStatus.REVISION
@@ -327,7 +326,7 @@ def concept_request_revision(*, concept_id: int, by: User, text: str) -> UsageCo
 
 
 def concept_approve(*, concept_id: int, by: User, text: str = "") -> UsageConcept:
-    text = _text(text, label=_("the comment"), max_length=3000, required=False)
+    text = _text(text, label=_("Comment"), max_length=3000, required=False)
     with transaction.atomic():
         concept = _decide(concept_id, by)
         concept.status = ConceptStatus.APPROVED
@@ -354,7 +353,7 @@ def _event_mail_context(event: Event) -> dict:
 
 def event_register(*, event_id: int, name: str, email: str) -> EventRegistration:
     """Register a citizen by name and email; capacity is decided under the event's row lock."""
-    name = _text(name, label=_("your name"), max_length=100)
+    name = _text(name, label=_("Your name"), max_length=100)
     email = _email(email, required=True)
     with transaction.atomic():
         try:
@@ -596,10 +595,10 @@ def advice_booking_create(
     *, slot_id: int, name: str, email: str = "", phone: str = "", topic: str = ""
 ) -> BookingResult:
     """Book a slot. Never twice: the slot row is locked, and the booking is one-to-one."""
-    name = _text(name, label=_("your name"), max_length=100)
+    name = _text(name, label=_("Your name"), max_length=100)
     email = _email(email, required=False)
     phone = _phone(phone)
-    topic = _text(topic, label=_("the topic"), max_length=1000, required=False)
+    topic = _text(topic, label=_("Topic"), max_length=1000, required=False)
     if not email and not phone:
         raise ValidationError(
             _("Please give an email address or a phone number so that the advisor can reach you.")
@@ -796,11 +795,11 @@ def contact_request_create(
     if not office.is_public:
         raise ValidationError(_("This office is not open at the moment."))
     values = {
-        "name": _text(name, label=_("your name"), max_length=100),
+        "name": _text(name, label=_("Your name"), max_length=100),
         "email": _email(email, required=True),
         "phone": _phone(phone),
-        "subject": _text(subject, label=_("the subject"), max_length=150),
-        "message": _text(message, label=_("your message"), max_length=3000),
+        "subject": _text(subject, label=_("Subject"), max_length=150),
+        "message": _text(message, label=_("Your message"), max_length=3000),
     }
     with transaction.atomic():
         request = ContactRequest.objects.create(office=office, consent=True, **values)
@@ -862,7 +861,7 @@ def contact_request_update(
 
 
 def contact_note_add(*, request_id: int, by: User, text: str) -> ContactNote:
-    text = _text(text, label=_("the note"), max_length=2000)
+    text = _text(text, label=_("Note"), max_length=2000)
     request = ContactRequest.objects.select_related("office").get(pk=request_id)
     _require(by, "quartier.handle_contact_requests", request.office)
     note = ContactNote.objects.create(request=request, author=by, text=text)

@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rotesnetz.markup import render_markdown
@@ -600,7 +601,13 @@ def slots_manage(request, slug):
                     form.add_error(None, message)
             else:
                 messages.success(
-                    request, _("%(count)d slots have been published.") % {"count": len(slots)}
+                    request,
+                    ngettext(
+                        "%(count)d slot has been published.",
+                        "%(count)d slots have been published.",
+                        len(slots),
+                    )
+                    % {"count": len(slots)},
                 )
                 return redirect("quartier:slots_manage", slug=office.slug)
     show_all = advisors is not None
