@@ -23,7 +23,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rotesnetz.markup import render_markdown
-from rotesnetz.members.models import Gliederung, GliederungKind
+from rotesnetz.members.models import (
+    Gliederung,
+    GliederungKind,
+    Membership,
+    MembershipRole,
+    StaffRole,
+)
 
 from . import analysis, charts, clock, ical, ratelimit, report, selectors, services
 from .enums import AdviceKind, ConceptStatus, ContactStatus, OfficeStatus, TeamRole
@@ -863,12 +869,12 @@ def site_analysis(request):
 
 
 def mein_netz_panel(request):
-    """The "Mein Netz" tile for office teams: their offices and what waits for them."""
-    if not request.user.is_authenticated:
+    """The "Mein Netz" tile: a team's offices and what waits there, and the way to the pages
+    of those who run offices, review usage concepts or analyse sites."""
+    user = request.user
+    if not user.is_authenticated:
         return None
-    memberships = list(TeamMember.objects.filter(user=request.user).select_related("office"))
-    if not memberships:
-        return None
+    memberships = list(TeamMember.objects.filter(user=user).select_related("office"))
     office_ids = [m.office_id for m in memberships]
     new_requests = dict(
         ContactRequest.objects.filter(office_id__in=office_ids, status=ContactStatus.NEW)
@@ -877,7 +883,7 @@ def mein_netz_panel(request):
     )
     upcoming = dict(
         AdviceSlot.objects.filter(
-            advisor=request.user, booked=True, cancelled=False, starts_at__gte=clock.now()
+            advisor=user, booked=True, cancelled=False, starts_at__gte=clock.now()
         )
         .values_list("office_id")
         .annotate(count=Count("id"))
@@ -891,4 +897,20 @@ def mein_netz_panel(request):
         }
         for m in memberships
     ]
-    return {"template": "quartier/panel.html", "context": {"rows": rows}}
+    lv_staff = (
+        user.is_superuser
+        or StaffRole.objects.filter(user=user, landesverband__isnull=False).exists()
+    )
+    landesvorstand = Membership.objects.filter(
+        user=user, role=MembershipRole.VORSTAND, gliederung__kind=GliederungKind.LANDESVERBAND
+    ).exists()
+    runs_offices = bool(rows) or lv_staff or bool(selectors.office_ids_for(user=user))
+    if not (runs_offices or landesvorstand):
+        return None
+    context = {
+        "rows": rows,
+        "my_offices": runs_offices,
+        "reviews": lv_staff,
+        "analysis": lv_staff or landesvorstand,
+    }
+    return {"template": "quartier/panel.html", "context": context}

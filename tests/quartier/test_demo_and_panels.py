@@ -48,7 +48,7 @@ def test_mein_netz_shows_the_office_panel_to_the_team(client):
 
     page = client.get(reverse("members:mein_netz")).content.decode()
 
-    assert "Meine Quartierbüros" in page
+    assert "Meine Büros" in page
     assert "Quartierbüro Gartenstadt" in page
     assert "1 neues Anliegen" in page
 
@@ -63,3 +63,25 @@ def test_my_offices_lists_the_offices_of_a_person(client):
     assert "Quartierbüro Gartenstadt" in page
     assert "Anderswo" not in page
     assert reverse("quartier:slots_manage", args=[office.slug]) in page
+
+
+def test_mein_netz_leads_the_landesverband_staff_to_reviews_and_analysis(client):
+    from tests.support.factories import make_staff, make_tree
+
+    tree = make_tree()
+    client.force_login(make_staff(landesverband=tree["lv"]))
+
+    page = client.get(reverse("members:mein_netz")).content.decode()
+
+    assert reverse("quartier:concept_list") in page
+    assert reverse("quartier:site_analysis") in page
+
+
+def test_mein_netz_shows_no_office_panel_to_plain_members(client):
+    from tests.support.factories import make_member, make_tree
+
+    client.force_login(make_member(make_tree()["ov"]))
+
+    page = client.get(reverse("members:mein_netz")).content.decode()
+
+    assert reverse("quartier:my_offices") not in page
