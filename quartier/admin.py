@@ -351,16 +351,25 @@ class AdviceSlotAdmin(OfficeScopedMixin, admin.ModelAdmin):
     search_fields = ["office__name", "advisor__display_name", "advisor__email"]
     list_select_related = ["office", "advisor"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["booked", "cancelled", "series"]
+    # Read-only: slots are published and withdrawn through the services, which tell the
+    # citizen who booked; editing or deleting a row here would not.
+    readonly_fields = [
+        "office",
+        "advisor",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "series",
+        "booked",
+        "cancelled",
+    ]
     actions = ["withdraw_slots"]
 
     def has_add_permission(self, request, *args):
         return False  # advisors publish slots on the office's team page
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "advisor":
-            kwargs["queryset"] = User.objects.filter(quartier_roles__isnull=False).distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.action(description=gettext_lazy("Withdraw the selected slots (bookings are told)"))
     def withdraw_slots(self, request, queryset):
