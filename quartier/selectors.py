@@ -26,17 +26,36 @@ SEARCH_MAX_LENGTH = 100
 DIGITS = re.compile(r"^[0-9]+$")
 
 
-def office_ids_for(*, user: User, leads_only: bool = False) -> set[int]:
-    """Offices a person works with: in the team, or as lead, responsible Vorstand or
-    Landesverband staff. ``leads_only`` leaves out plain volunteers and advisors."""
+@dataclass
+class OfficeScope:
+    """A person's offices: their team role per office, and the offices they run (as office
+    lead, responsible Vorstand, Landesverband staff or admin). Mirrors ``rules.py`` for list
+    pages, where asking ``has_perm`` per row would cost queries per office."""
+
+    team: dict[int, str] = field(default_factory=dict)
+    runs: set[int] = field(default_factory=set)
+
+    @property
+    def ids(self) -> set[int]:
+        return set(self.team) | self.runs
+
+    def handles_contacts(self, office_id: int) -> bool:
+        return office_id in self.ids
+
+    def publishes_slots(self, office_id: int) -> bool:
+        return self.team.get(office_id) == TeamRole.ADVISOR or office_id in self.runs
+
+    def sees_concept(self, office_id: int) -> bool:
+        return self.team.get(office_id) == TeamRole.LEAD or office_id in self.runs
+
+
+def office_scope(*, user: User) -> OfficeScope:
     if not user.is_authenticated:
-        return set()
+        return OfficeScope()
+    team = dict(TeamMember.objects.filter(user=user).values_list("office_id", "role"))
     if user.is_superuser:
-        return set(Office.objects.values_list("id", flat=True))
-    team = TeamMember.objects.filter(user=user)
-    if leads_only:
-        team = team.filter(role=TeamRole.LEAD)
-    ids = set(team.values_list("office_id", flat=True))
+        return OfficeScope(team=team, runs=set(Office.objects.values_list("id", flat=True)))
+    runs = {office_id for office_id, role in team.items() if role == TeamRole.LEAD}
     paths = list(
         Membership.objects.filter(user=user, role=MembershipRole.VORSTAND).values_list(
             "gliederung__path", flat=True
@@ -51,8 +70,13 @@ def office_ids_for(*, user: User, leads_only: bool = False) -> set[int]:
         condition = Q()
         for path in set(paths):
             condition |= Q(gliederung__path__startswith=path)
-        ids |= set(Office.objects.filter(condition).values_list("id", flat=True))
-    return ids
+        runs |= set(Office.objects.filter(condition).values_list("id", flat=True))
+    return OfficeScope(team=team, runs=runs)
+
+
+def office_ids_for(*, user: User) -> set[int]:
+    """Offices a person works with: in the team, or running them (for admin scoping)."""
+    return office_scope(user=user).ids
 
 
 def _with_hours(queryset: QuerySet[Office]) -> QuerySet[Office]:
@@ -212,10 +236,6 @@ def slots_for_management(
     if advisor is not None:
         queryset = queryset.filter(advisor=advisor)
     return queryset.select_related("advisor", "booking").order_by("starts_at")
-
-
-def offices_of(*, user: User) -> QuerySet[Office]:
-    return Office.objects.filter(id__in=office_ids_for(user=user)).select_related("gliederung")
 
 
 def concepts_to_review(*, user: User) -> QuerySet[UsageConcept]:

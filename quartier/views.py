@@ -332,9 +332,7 @@ def slot_book(request, slug, pk):
     office = selectors.office_page(slug=slug)
     if office is None:
         raise Http404
-    slot = get_object_or_404(
-        AdviceSlot.objects.select_related("office"), pk=pk, office=office, cancelled=False
-    )
+    slot = get_object_or_404(AdviceSlot.objects.select_related("office"), pk=pk, office=office)
     form = BookingForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -373,11 +371,12 @@ def slot_book(request, slug, pk):
                     {
                         "office": office,
                         "slot": slot,
-                        "cancel_url": result.cancel_url,
+                        # A path, so that the link works whatever SITE_URL says.
+                        "cancel_url": urlsplit(result.cancel_url).path,
                         "email": result.booking.email,
                     },
                 )
-    available = not slot.booked and slot.starts_at > clock.now()
+    available = not slot.booked and not slot.cancelled and slot.starts_at > clock.now()
     context = {"office": office, "slot": slot, "form": form, "available": available}
     return render(request, "quartier/booking_form.html", context, status=status)
 
@@ -474,26 +473,28 @@ def _office_for(request, slug: str, perm: str) -> Office:
 @login_required
 @require_GET
 def my_offices(request):
+    scope = selectors.office_scope(user=request.user)
     offices = list(
-        selectors.offices_of(user=request.user).annotate(
+        Office.objects.filter(id__in=scope.ids)
+        .select_related("gliederung")
+        .annotate(
             new_requests=Count(
                 "contact_requests", filter=Q(contact_requests__status=ContactStatus.NEW)
             )
         )
+        .order_by("city", "name")
     )
-    rows = []
-    for office in offices:
-        rows.append(
-            {
-                "office": office,
-                "inbox": request.user.has_perm("quartier.handle_contact_requests", office),
-                "slots": request.user.has_perm("quartier.publish_slots", office),
-                "report": request.user.has_perm("quartier.view_impact_report", office),
-                "concept": request.user.has_perm("quartier.view_concept", office),
-                "can_open": request.user.has_perm("quartier.open_office", office)
-                and office.status == OfficeStatus.APPROVED,
-            }
-        )
+    rows = [
+        {
+            "office": office,
+            "inbox": scope.handles_contacts(office.pk),
+            "slots": scope.publishes_slots(office.pk),
+            "report": scope.handles_contacts(office.pk),
+            "concept": scope.sees_concept(office.pk),
+            "can_open": office.pk in scope.runs and office.status == OfficeStatus.APPROVED,
+        }
+        for office in offices
+    ]
     context = {
         "rows": rows,
         "reviews": request.user.is_superuser

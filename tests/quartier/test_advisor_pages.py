@@ -89,3 +89,26 @@ def test_plain_volunteers_cannot_publish_slots(client, office):
     response = client.get(reverse("quartier:slots_manage", args=[office.slug]))
 
     assert response.status_code == 404
+
+
+def test_my_offices_query_count_does_not_grow_with_the_offices(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.support.factories import make_staff, make_tree
+
+    tree = make_tree()
+    staff = make_staff(landesverband=tree["lv"])
+    make_office(gliederung=tree["ov"])
+    client.force_login(staff)
+    client.get(reverse("quartier:my_offices"))  # the first request also records the session
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("quartier:my_offices"))
+    for _ in range(6):
+        make_office(gliederung=tree["ov2"])
+    with CaptureQueriesContext(connection) as seven:
+        response = client.get(reverse("quartier:my_offices"))
+
+    assert response.content.decode().count("/postfach/") == 7
+    assert len(seven) == len(one)

@@ -119,3 +119,25 @@ def test_a_taken_slot_shows_a_clear_message_not_an_error(client, office):
     assert again.status_code == 409
     assert "Leider hat gerade jemand anderes diesen Termin gebucht" in again.content.decode()
     assert AdviceBooking.objects.get().name == "Erika"
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_or_past_slot_says_so_in_german(client, office):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    withdrawn = make_slot(office, cancelled=True)
+    past = make_slot(office, starts_at=timezone.now() - timedelta(days=1))
+    data = {"name": "Erika", "email": "erika@example.org", "consent": "on"}
+
+    for slot, message in (
+        (withdrawn, "Dieser Termin wurde abgesagt."),
+        (past, "Dieser Termin liegt in der Vergangenheit"),
+    ):
+        url = reverse("quartier:book", args=[office.slug, slot.pk])
+        assert "Leider ist dieser Termin nicht mehr frei." in client.get(url).content.decode()
+        response = client.post(url, data)
+        assert response.status_code == 409
+        assert message in response.content.decode()
+    assert not AdviceBooking.objects.exists()

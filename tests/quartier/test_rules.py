@@ -107,3 +107,27 @@ def test_site_analysis_is_for_the_landesvorstand(role):
     assert people[role].has_perm("quartier.use_site_analysis", tree["lv"]) == expected
     assert landesvorstand.has_perm("quartier.use_site_analysis", tree["lv"])
     assert not landesvorstand.has_perm("quartier.use_site_analysis", tree["other_lv"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_office_scope_of_list_pages_agrees_with_the_rules(role):
+    from quartier.selectors import office_scope
+
+    _tree, office, people = _setting()
+    person = people[role]
+
+    scope = office_scope(user=person)
+
+    runs = person.has_perm("quartier.change_office", office)
+    assert (office.pk in scope.runs) == runs
+    if office.pk in scope.ids:
+        assert scope.handles_contacts(office.pk) == person.has_perm(
+            "quartier.handle_contact_requests", office
+        )
+        assert scope.publishes_slots(office.pk) == person.has_perm("quartier.publish_slots", office)
+        assert scope.sees_concept(office.pk) == (
+            person.has_perm("quartier.view_concept", office) and role != "regionalzentrum"
+        )
+    else:
+        assert not person.has_perm("quartier.handle_contact_requests", office)
