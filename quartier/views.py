@@ -660,7 +660,7 @@ def impact(request, slug):
         response["Content-Disposition"] = f'attachment; filename="wirkung-{office.slug}.csv"'
         return response
     bars = []
-    for row in rows:
+    for row in rows[-6:]:  # the chart shows the last half year; the table and CSV all
         label = f"{row.month:%m/%Y}"
         bars += [
             charts.Bar(f"{label} · " + _("events"), row.events, str(row.events), "rn-bar-events"),
