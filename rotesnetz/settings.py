@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rotesnetz.outbox",
     "rotesnetz.rooms",
     "parteischule",
+    "quartier",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parteischule.release_reserved_seats",
         "schedule": 15 * 60.0,
     },
+    "quartier-retention": {"task": "quartier.retention_purge", "schedule": 6 * 3600.0},
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -407,6 +409,32 @@ PARTEISCHULE_REMINDER_HOURS = int(env("PARTEISCHULE_REMINDER_HOURS", "24"))
 PARTEISCHULE_NEW_MEMBER_DAYS = int(env("PARTEISCHULE_NEW_MEMBER_DAYS", "365"))
 # Diversity figures and feedback comments of groups smaller than this are not shown.
 PARTEISCHULE_MIN_GROUP_SIZE = int(env("PARTEISCHULE_MIN_GROUP_SIZE", "5"))
+# --- Quartier- und Kiezbüros (quartier) ----------------------------------------------------
+
+# Map tiles for the office finder, e.g. https://tiles.example.org/{z}/{x}/{y}.png. Empty: the
+# finder shows the list only. The tile host is allowed in img-src on the finder page only.
+QUARTIER_MAP_TILE_URL = env("QUARTIER_MAP_TILE_URL")
+QUARTIER_MAP_ATTRIBUTION = env("QUARTIER_MAP_ATTRIBUTION", "© OpenStreetMap-Mitwirkende")
+# Days after the appointment / event / receipt after which personal data is deleted.
+QUARTIER_BOOKING_RETENTION_DAYS = int(env("QUARTIER_BOOKING_RETENTION_DAYS", "14"))
+QUARTIER_EVENT_RETENTION_DAYS = int(env("QUARTIER_EVENT_RETENTION_DAYS", "14"))
+QUARTIER_CONTACT_RETENTION_DAYS = int(env("QUARTIER_CONTACT_RETENTION_DAYS", "180"))
+# Submissions of each public form (contact, booking, event) per IP address and hour.
+QUARTIER_PUBLIC_FORM_RATE_LIMIT = int(env("QUARTIER_PUBLIC_FORM_RATE_LIMIT", "10"))
+# How many reverse proxies of ours set X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+QUARTIER_TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT  # one answer for the whole platform
+# Defaults of the site analysis; each Landesverband can change them on its analysis page.
+QUARTIER_OWN_PARTY = env("QUARTIER_OWN_PARTY", "SPD")
+QUARTIER_PROTEST_PARTIES = env_list("QUARTIER_PROTEST_PARTIES", "AfD")
+
+
+def _quartier_static_dirs() -> list[tuple[str, str]]:
+    import xstatic.pkg.leaflet
+
+    return [("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+
+
+STATICFILES_DIRS += _quartier_static_dirs()
 
 # --- Logging --------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("parteischule/", include("parteischule.urls")),
+    path("buero/", include("quartier.urls")),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),
 ]
