@@ -13,9 +13,10 @@ class ParteischuleConfig(AppConfig):
         from rotesnetz.members import navigation, panels
         from rotesnetz.members.signals_demo import demo_loaded
 
-        from . import demo
+        from . import demo, privacy
         from . import panels as own_panels
 
         navigation.register(label=_("Party school"), url_name="parteischule:catalogue", order=30)
         panels.register(own_panels.mein_netz_panel, order=30)
         demo_loaded.connect(demo.on_demo_loaded, dispatch_uid="parteischule-demo")
+        privacy.register()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rotesnetz.members.models import Gliederung, Regionalzentrum, User
 
 from . import selectors
+from .consents import DIVERSITY_CONSENT_DEFAULT, diversity_consent_text
 from .enums import AgeBand, CourseFormat, Gender, GoalDimension
 from .models import Category, Course, CourseSession
 
@@ -216,13 +217,18 @@ class DiversityForm(forms.Form):
         choices=[("", _("I do not say"))] + list(Gender.choices),
     )
     consent = forms.BooleanField(
-        label=_(
-            "I agree that the Parteischule stores these details to measure its reach and to "
-            "offer reserved seats. I can revoke this at any time; my details are then deleted."
-        ),
+        label=DIVERSITY_CONSENT_DEFAULT,
         required=True,
         error_messages={"required": _("Without your explicit consent we store nothing.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        from django.utils.translation import get_language
+
+        super().__init__(*args, **kwargs)
+        # The wording in force (admins version it); the service records this version.
+        text = diversity_consent_text()
+        self.fields["consent"].label = text.text_for(get_language() or "de")
 
 
 class GoalForm(forms.Form):

@@ -24,6 +24,7 @@ from rotesnetz.members.models import Gliederung, Membership, Regionalzentrum, Us
 from rotesnetz.members.services import qualification_award
 from rotesnetz.outbox.services import Attachment, MailSpec, mail_enqueue, mail_enqueue_many
 
+from .consents import diversity_consent_text
 from .enums import (
     UNDER_35_BANDS,
     ConsentAction,
@@ -50,7 +51,6 @@ from .rules import is_course_lead, is_course_staff, is_goal_staff
 logger = logging.getLogger(__name__)
 
 S = EnrolmentStatus
-CONSENT_VERSION = 1
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -271,6 +271,28 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User, now=None) -> list[Enrolm
         promoted = _fill_free_seats(course, now) if was_enrolled else []
     logger.info("course %s: enrolment %s cancelled by user %s", course.pk, enrolment.pk, by.pk)
     return promoted
+
+
+def enrolments_withdraw(*, user: User, now=None) -> int:
+    """The person's account is deleted: their seats and waitlist places free up at once (no
+    deadline applies), and the waitlist moves up as after any cancellation."""
+    now = now or timezone.now()
+    withdrawn = 0
+    active = Enrolment.objects.filter(user=user, status__in=[S.ENROLLED, S.WAITLISTED])
+    for enrolment_id, course_id in active.values_list("pk", "course_id"):
+        with transaction.atomic():
+            course = _lock_course(course_id)
+            enrolment = Enrolment.objects.get(pk=enrolment_id)
+            if enrolment.completed_at is not None:
+                continue
+            was_enrolled = enrolment.status == S.ENROLLED
+            enrolment.status = S.CANCELLED
+            enrolment.cancelled_at = now
+            enrolment.save(update_fields=["status", "cancelled_at"])
+            if was_enrolled:
+                _fill_free_seats(course, now)
+            withdrawn += 1
+    return withdrawn
 
 
 def reserved_seats_release(*, now=None) -> int:
@@ -807,31 +829,49 @@ def diversity_declare(*, user: User, age_band: str, gender: str, consent: bool) 
         raise ValidationError(_("Without your explicit consent we store nothing."))
     if not age_band and not gender:
         raise ValidationError(_("Please choose an age band, a gender or both – or store nothing."))
+    from rotesnetz.privacy.services import consent_record
+
+    text = diversity_consent_text()
     with transaction.atomic():
         profile, _created = DiversityProfile.objects.update_or_create(
             user=user,
             defaults={
                 "age_band": age_band,
                 "gender": gender,
-                "consent_version": CONSENT_VERSION,
+                "consent_version": text.version,
                 "consented_at": timezone.now(),
             },
         )
         DiversityConsentLog.objects.create(
-            user=user, action=ConsentAction.GIVEN, consent_version=CONSENT_VERSION
+            user=user, action=ConsentAction.GIVEN, consent_version=text.version
         )
+        consent_record(text=text, user=user)
     logger.info("diversity consent given by user %s", user.pk)
     return profile
 
 
 def diversity_revoke(*, user: User) -> bool:
     """Delete the declaration; the consent log keeps only that consent was revoked, and when."""
+    from rotesnetz.privacy.models import ConsentAction as RecordAction
+    from rotesnetz.privacy.models import ConsentText
+    from rotesnetz.privacy.services import consent_record
+
+    from .consents import DIVERSITY_CONSENT
+
     with transaction.atomic():
+        profile = DiversityProfile.objects.filter(user=user).first()
         deleted, _detail = DiversityProfile.objects.filter(user=user).delete()
         if deleted:
             DiversityConsentLog.objects.create(
-                user=user, action=ConsentAction.REVOKED, consent_version=CONSENT_VERSION
+                user=user, action=ConsentAction.REVOKED, consent_version=profile.consent_version
             )
+            text = (
+                ConsentText.objects.filter(
+                    kind=DIVERSITY_CONSENT, version=profile.consent_version
+                ).first()
+                or diversity_consent_text()
+            )
+            consent_record(text=text, user=user, action=RecordAction.WITHDRAWN)
     if deleted:
         logger.info("diversity consent revoked by user %s, data deleted", user.pk)
     return bool(deleted)

@@ -11,7 +11,7 @@ class QuartierConfig(AppConfig):
         from rotesnetz.members import navigation, panels
         from rotesnetz.members.signals_demo import demo_loaded
 
-        from . import demo, rules  # noqa: F401 - rules registers the permissions
+        from . import demo, privacy, rules  # noqa: F401 - rules registers the permissions
         from .views import mein_netz_panel
 
         navigation.register(
@@ -22,3 +22,4 @@ class QuartierConfig(AppConfig):
         )
         panels.register(mein_netz_panel, order=30)
         demo_loaded.connect(demo.on_demo_loaded, dispatch_uid="quartier-demo")
+        privacy.register()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import clock
 from .clock import BERLIN
+from .consents import CONTACT_CONSENT, CONTACT_CONSENT_DEFAULT
 from .enums import AdviceKind, ContactStatus
 from .hours import Interval, overlap_message, overlaps
 from .models import AnalysisConfig, UsageConcept
@@ -94,13 +95,18 @@ class ContactForm(HoneypotMixin):
     message = forms.CharField(
         label=_("Your concern"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
     )
-    consent = _consent_field(
-        _(
-            "I agree that the office team processes my details to answer my concern. They are "
-            "deleted after six months at the latest."
-        )
-    )
+    consent = _consent_field(CONTACT_CONSENT_DEFAULT)
     field_order = ["name", "email", "phone", "subject", "message", "consent", "website"]
+
+    def __init__(self, *args, **kwargs):
+        from django.utils.translation import get_language
+
+        from rotesnetz.privacy.services import consent_text_current
+
+        super().__init__(*args, **kwargs)
+        # The wording in force (admins version it); the service records this version.
+        text = consent_text_current(kind=CONTACT_CONSENT, default=CONTACT_CONSENT_DEFAULT)
+        self.fields["consent"].label = text.text_for(get_language() or "de")
 
 
 DURATIONS = [

@@ -801,8 +801,17 @@ def contact_request_create(
         "subject": _text(subject, label=_("Subject"), max_length=150),
         "message": _text(message, label=_("Your message"), max_length=3000),
     }
+    from rotesnetz.privacy.services import consent_record, consent_text_current
+
+    from .consents import CONTACT_CONSENT, CONTACT_CONSENT_DEFAULT
+
     with transaction.atomic():
         request = ContactRequest.objects.create(office=office, consent=True, **values)
+        # The citizen has no account: the record names the concern it belongs to.
+        consent_record(
+            text=consent_text_current(kind=CONTACT_CONSENT, default=CONTACT_CONSENT_DEFAULT),
+            reference=f"quartier.contactrequest:{request.pk}",
+        )
         specs = [
             MailSpec(
                 key=f"quartier:contact:{request.pk}:receipt",

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rotesnetz.members",
     "rotesnetz.outbox",
     "rotesnetz.rooms",
+    "rotesnetz.privacy",
     "parteischule",
     "quartier",
 ]
@@ -187,7 +188,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
-    "outbox-purge": {"task": "outbox.purge", "schedule": 6 * 3600.0},
+    # One task applies every retention period of every part (outbox, quartier, ...).
+    "privacy-retention": {"task": "privacy.retention", "schedule": 6 * 3600.0},
     "rooms-mention-digests": {"task": "rooms.send_mention_digests", "schedule": 300.0},
     "rooms-purge-presence": {"task": "rooms.purge_presence", "schedule": 120.0},
     "parteischule-reminders": {"task": "parteischule.send_reminders", "schedule": 15 * 60.0},
@@ -195,7 +197,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parteischule.release_reserved_seats",
         "schedule": 15 * 60.0,
     },
-    "quartier-retention": {"task": "quartier.retention_purge", "schedule": 6 * 3600.0},
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -377,6 +378,20 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# --- Privacy ----------------------------------------------------------------------------------
+
+# Own-data archives lie here, outside MEDIA_ROOT, and are only ever served by an
+# authenticated view to their owner.
+PRIVACY_EXPORT_ROOT = Path(env("PRIVACY_EXPORT_ROOT", str(BASE_DIR / "private" / "exports")))
+# How long an archive can be downloaded.
+PRIVACY_EXPORT_HOURS = int(env("PRIVACY_EXPORT_HOURS", "48"))
+# Accounts whose email was never confirmed are deleted after this many days.
+PRIVACY_UNCONFIRMED_ACCOUNT_DAYS = int(env("PRIVACY_UNCONFIRMED_ACCOUNT_DAYS", "14"))
+# People without any membership keep only their account after this many days.
+PRIVACY_FORMER_MEMBER_DAYS = int(env("PRIVACY_FORMER_MEMBER_DAYS", "365"))
+# The audit trail of who saw and exported personal data is kept this long.
+PRIVACY_AUDIT_RETENTION_DAYS = int(env("PRIVACY_AUDIT_RETENTION_DAYS", "730"))
 
 # --- Rooms ----------------------------------------------------------------------------------
 

@@ -3,10 +3,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from rotesnetz.members import health
 from rotesnetz.members import views as member_views
+from rotesnetz.privacy import views as privacy_views
 
 # The admin has no login of its own: it goes through allauth (rate limits, MFA).
 admin.autodiscover()
@@ -21,10 +21,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
+    path("datenschutz/", privacy_views.privacy_notice, name="privacy"),
+    path("impressum/", privacy_views.imprint, name="imprint"),
     path("parteischule/", include("parteischule.urls")),
     path("buero/", include("quartier.urls")),
+    path("", include("rotesnetz.privacy.urls")),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),
 ]

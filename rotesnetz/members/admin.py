@@ -51,6 +51,16 @@ class UserAdmin(DjangoUserAdmin):
     ]
     inlines = [MembershipInline, StaffRoleInline]
 
+    # Deleting here erases like the person's own deletion: every part's eraser runs.
+    def delete_model(self, request, obj):
+        from rotesnetz.privacy.services import account_delete
+
+        account_delete(user=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self.delete_model(request, user)
+
 
 @admin.register(Gliederung)
 class GliederungAdmin(admin.ModelAdmin):

@@ -7,3 +7,8 @@ class MembersConfig(AppConfig):
     label = "members"
     verbose_name = _("Members and Gliederungen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import privacy
+
+        privacy.register()

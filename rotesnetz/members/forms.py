@@ -1,8 +1,14 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import MembershipRole
+
+SIGNUP_CONSENT = "signup-privacy"
+SIGNUP_CONSENT_DEFAULT = _(
+    "I have read the privacy notice and agree that my data is processed for it."
+)
 
 
 class SignupForm(AllauthSignupForm):
@@ -12,12 +18,22 @@ class SignupForm(AllauthSignupForm):
         help_text=_("Shown to other members, e.g. your first name and initial."),
     )
     privacy_consent = forms.BooleanField(
-        label=_("I have read the privacy notice and agree that my data is processed for it."),
+        label=SIGNUP_CONSENT_DEFAULT,
         required=True,
         error_messages={"required": _("Please agree to the privacy notice to sign up.")},
     )
 
     field_order = ["email", "display_name", "password1", "password2", "privacy_consent"]
+
+    def __init__(self, *args, **kwargs):
+        from rotesnetz.privacy.services import consent_text_current
+
+        super().__init__(*args, **kwargs)
+        # The wording in force (versioned by admins); the consent records this version.
+        self.consent_text = consent_text_current(
+            kind=SIGNUP_CONSENT, default=SIGNUP_CONSENT_DEFAULT
+        )
+        self.fields["privacy_consent"].label = self.consent_text.text_for(get_language() or "de")
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())
@@ -26,8 +42,11 @@ class SignupForm(AllauthSignupForm):
         return name
 
     def custom_signup(self, request, user):
+        from rotesnetz.privacy.services import consent_record
+
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
+        consent_record(text=self.consent_text, user=user)
 
 
 class MembershipRequestForm(forms.Form):

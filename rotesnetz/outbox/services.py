@@ -214,9 +214,9 @@ def outbound_retry(*, ids: list[int]) -> int:
     return changed
 
 
-def outbound_purge(*, older_than_days: int) -> int:
+def outbound_purge(*, older_than_days: int, now=None) -> int:
     """Delete sent and failed mails after the retention period (they hold personal data)."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
     deleted, _ = OutboundMail.objects.filter(
         status__in=[MailStatus.SENT, MailStatus.FAILED], created_at__lt=cutoff
     ).delete()

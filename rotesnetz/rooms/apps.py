@@ -17,7 +17,7 @@ class RoomsConfig(AppConfig):
         from rotesnetz.members.signals import membership_ended
         from rotesnetz.members.signals_demo import demo_loaded
 
-        from . import handlers
+        from . import handlers, privacy
         from .demo import load_rooms_demo
 
         post_save.connect(handlers.gliederung_saved, sender=Gliederung, dispatch_uid="rooms-main")
@@ -26,3 +26,4 @@ class RoomsConfig(AppConfig):
         demo_loaded.connect(load_rooms_demo, dispatch_uid="rooms-demo")
         navigation.register(label=_("Rooms"), url_name="rooms:list", order=10)
         panels.register(handlers.mein_netz_panel, order=10)
+        privacy.register()

@@ -114,6 +114,12 @@ def _after_commit_broadcast(kind: str, message: Message) -> None:
         transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
 
 
+def message_broadcast_update(*, message_id: int) -> None:
+    """Tell open rooms that a message changed outside a member's command (e.g. an erasure)."""
+    if Message.objects.filter(pk=message_id).exists():
+        _broadcast_message("message_updated", message_id)
+
+
 # --- Rate limit -----------------------------------------------------------------------------
 
 

@@ -1,0 +1,99 @@
+"""Own data, account deletion, and the legal pages. Thin: parse, authorise, call a service."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import selectors, services
+from .forms import AccountDeleteForm, PasswordConfirmForm
+from .markup import render_page
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request):
+    form = PasswordConfirmForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        services.export_request(user=request.user)
+        messages.success(
+            request,
+            _("Your archive is being prepared. It stays available for %(hours)d hours.")
+            % {"hours": export_hours()},
+        )
+        return redirect("privacy:my_data")
+    context = {
+        "form": form,
+        "exports": selectors.exports_of(user=request.user),
+        "parts": selectors.provider_labels(),
+        "hours": export_hours(),
+        "now": timezone.now(),
+    }
+    return render(request, "privacy/my_data.html", context)
+
+
+def export_hours() -> int:
+    from django.conf import settings
+
+    return settings.PRIVACY_EXPORT_HOURS
+
+
+@login_required
+@require_GET
+@never_cache
+def export_download(request, pk):
+    export = selectors.export_for_owner(user=request.user, pk=pk)
+    if export is None:
+        raise Http404
+    handle = services.export_open(export=export, by=request.user)
+    filename = f"rotesnetz-daten-{timezone.localdate(export.ready_at):%Y-%m-%d}.zip"
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        # Sign out first (the session's sockets close), then erase everything.
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, _("Your account and your personal data have been deleted."))
+        return redirect("home")
+    return render(
+        request,
+        "privacy/account_delete.html",
+        {"form": form, "parts": selectors.provider_labels()},
+    )
+
+
+def _legal(request, kind: str, fallback_template: str):
+    page = selectors.legal_page(kind=kind, language=get_language() or "de")
+    if page is None:
+        return render(request, fallback_template)
+    return render(
+        request,
+        "privacy/legal_page.html",
+        {"page": page, "body_html": render_page(page.body)},
+    )
+
+
+@require_GET
+def privacy_notice(request):
+    return _legal(request, "privacy", "pages/privacy.html")
+
+
+@require_GET
+def imprint(request):
+    return _legal(request, "imprint", "pages/imprint.html")
