@@ -61,6 +61,12 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             self.delete_model(request, user)
 
+    def get_deleted_objects(self, objs, request):
+        # Records nobody edits by hand (consents, logs) go with the person through the erasure,
+        # so the right to delete the account is all it needs.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
 
 @admin.register(Gliederung)
 class GliederungAdmin(admin.ModelAdmin):

@@ -121,11 +121,12 @@ def export_admin_log(user) -> list[dict]:
 
 def erase_admin_log(user) -> None:
     from django.contrib.admin.models import LogEntry
+    from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
     identity = identity_of(user)
     LogEntry.objects.filter(user=user).delete()
-    user_type = ContentType.objects.get_for_model(type(user))
+    user_type = ContentType.objects.get_for_model(get_user_model())
     LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).delete()
     scrub_rows(LogEntry.objects.all(), identity, ["object_repr", "change_message"])
 

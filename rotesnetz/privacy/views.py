@@ -1,7 +1,7 @@
 """Own data, account deletion, and the legal pages. Thin: parse, authorise, call a service."""
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -65,7 +65,7 @@ def export_download(request, pk):
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        user = get_user_model().objects.get(pk=request.user.pk)
         # Sign out first (the session's sockets close), then erase everything.
         logout(request)
         services.account_delete(user=user)
