@@ -29,9 +29,18 @@ start_services() {
   fi
   "${as_pg[@]}" "$PG_BIN/initdb" -D "$SERVICES_DIR/pg/data" -U rotesnetz --auth=trust \
     -E UTF8 --locale=C.UTF-8 >/dev/null
-  "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -l "$SERVICES_DIR/pg/log" -w \
-    -o "-h 127.0.0.1 -p $pg_port -k $SERVICES_DIR/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-    start >/dev/null
+  # In the configuration file, not on the command line: a restart (the fault tier stops and
+  # starts the cluster) must come back on the same loopback port.
+  cat >>"$SERVICES_DIR/pg/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$SERVICES_DIR/pg'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 300
+CONF
+  "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -l "$SERVICES_DIR/pg/log" -w start >/dev/null
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U rotesnetz rotesnetz
 
   say "Starte Redis auf 127.0.0.1:$redis_port"

@@ -32,7 +32,7 @@ say "Migrationen passen zu den Modellen?"
 "$PY" manage.py makemigrations --check --dry-run >/dev/null || die "Migrationen fehlen (manage.py makemigrations)."
 
 export RN_REQUIRE_SERVICES="${CI:-}"
-TIERS="${TIERS:-unit integration channels celery browser}"
+TIERS="${TIERS:-unit integration channels celery browser fault}"
 REPORT_DIR="$(mktemp -d)"
 status=0
 for tier in $TIERS; do

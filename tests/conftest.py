@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-TIERS = ("unit", "integration", "channels", "celery", "browser")
+TIERS = ("unit", "integration", "channels", "celery", "browser", "fault")
 DB_FIXTURES = {"db", "transactional_db", "client", "admin_client", "django_user_model"}
 
 
@@ -19,6 +19,8 @@ def pytest_addoption(parser):
 
 
 def tier_of(item) -> str:
+    if item.get_closest_marker("fault"):
+        return "fault"
     if item.get_closest_marker("browser"):
         return "browser"
     if item.get_closest_marker("channels"):
@@ -88,7 +90,10 @@ def _isolation(request, settings):
 
     if tier_of(request.node) != "unit":
         cache.clear()
-    eager = request.node.get_closest_marker("celery_worker") is None
+    eager = (
+        request.node.get_closest_marker("celery_worker") is None
+        and request.node.get_closest_marker("fault") is None
+    )
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
     settings.CELERY_TASK_ALWAYS_EAGER = eager

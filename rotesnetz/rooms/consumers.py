@@ -5,12 +5,14 @@ before the handshake, exactly like a foreign Origin, so an outsider learns nothi
 which rooms exist.
 """
 
+import asyncio
 import json
 import logging
 import time
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone, translation
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 CLOSE_ACCESS_LOST = 4403
 CLOSE_SESSION_ENDED = 4401
+CLOSE_TOO_SLOW = 4408
+SLOW_CLIENT_SECONDS = 10
 PRESENCE_TOUCH_SECONDS = 60
 TYPING_INTERVAL_SECONDS = 2
 
@@ -298,11 +302,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def chat_broadcast(self, event):
         frames = event["frames"]
-        await self.send(text_data=frames.get(self.language) or frames[settings.LANGUAGE_CODE])
+        await self._send_or_drop(frames.get(self.language) or frames[settings.LANGUAGE_CODE])
 
     async def chat_typing(self, event):
         if event["user"] != self.user.pk:
-            await self.send(text_data=event["text"])
+            await self._send_or_drop(event["text"])
+
+    async def _send_or_drop(self, text: str):
+        """A client that stops reading fills its buffers; it is dropped instead of holding
+        memory and delaying everyone else (it resyncs by id when it comes back)."""
+        try:
+            await asyncio.wait_for(self.send(text_data=text), timeout=SLOW_CLIENT_SECONDS)
+        except TimeoutError:
+            logger.warning("rooms: dropping a socket that does not read (user %s)", self.user.pk)
+            await self.close(code=CLOSE_TOO_SLOW)
+            await self.disconnect(CLOSE_TOO_SLOW)  # leave the groups now, not when TCP gives up
+            raise StopConsumer from None
 
     async def access_check(self, event):
         if not await self._still_allowed():
