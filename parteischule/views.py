@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rotesnetz.members.models import Gliederung, Regionalzentrum
+from rotesnetz.privacy.services import audit_record
 
 from . import certificates, selectors, services
 from .enums import EnrolmentStatus
@@ -365,6 +366,12 @@ def manage_course(request, pk):
     course = _access_course(request, pk, "parteischule.view_participants")
     course = selectors.course_detail(pk=pk)
     participants = list(selectors.participants_of(course=course))
+    audit_record(
+        actor=request.user,
+        action="parteischule.participants.view",
+        target=course,
+        count=len(participants),
+    )
     return render(
         request,
         "parteischule/manage/course.html",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rotesnetz.members.models import Gliederung, StaffRole, User
+from rotesnetz.privacy.services import audit_record
 
 from . import selectors, services
 from .forms import OpeningHoursFormSetMixin
@@ -252,8 +253,20 @@ class OfficeAdmin(OfficeScopedMixin, admin.ModelAdmin):
     def close_offices(self, request, queryset):
         self._each(request, queryset, services.office_close, _("%(count)d office(s) closed."))
 
-    @admin.action(description=gettext_lazy("Export the selected offices as CSV"))
+    def has_export_permission(self, request):
+        return request.user.has_perm("quartier.export_offices")
+
+    @admin.action(
+        description=gettext_lazy("Export the selected offices as CSV"), permissions=["export"]
+    )
     def export_csv(self, request, queryset):
+        audit_record(
+            actor=request.user,
+            action="quartier.offices.export",
+            target=gettext_lazy("offices"),
+            filters={"ids": sorted(queryset.values_list("pk", flat=True))},
+            count=queryset.count(),
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="buero.csv"'
         writer = csv.writer(response, delimiter=";")

@@ -109,6 +109,9 @@ rules.add_perm("quartier.handle_contact_requests", is_office_team)
 rules.add_perm("quartier.publish_slots", is_office_advisor | is_office_staff)
 rules.add_perm("quartier.view_all_bookings", is_office_staff)
 rules.add_perm("quartier.view_impact_report", is_office_team | is_regional_staff)
+# Exports need their own right (and are recorded): the report as CSV, the office register.
+rules.add_perm("quartier.export_impact_report", is_office_team | is_regional_staff)
+rules.add_perm("quartier.export_offices", is_admin | is_landesverband_staff)
 rules.add_perm("quartier.submit_concept", is_responsible_vorstand | is_admin)
 rules.add_perm(
     "quartier.view_concept",

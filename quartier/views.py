@@ -30,6 +30,7 @@ from rotesnetz.members.models import (
     MembershipRole,
     StaffRole,
 )
+from rotesnetz.privacy.services import audit_record
 
 from . import analysis, charts, clock, ical, ratelimit, report, selectors, services
 from .enums import AdviceKind, ConceptStatus, ContactStatus, OfficeStatus, TeamRole
@@ -509,9 +510,17 @@ def my_offices(request):
 def inbox(request, slug):
     office = _office_for(request, slug, "quartier.handle_contact_requests")
     status = request.GET.get("status", "")
+    requests = list(selectors.inbox(office=office, status=status)[:200])
+    audit_record(
+        actor=request.user,
+        action="quartier.inbox.view",
+        target=office,
+        filters={"status": status} if status else None,
+        count=len(requests),
+    )
     context = {
         "office": office,
-        "requests": selectors.inbox(office=office, status=status)[:200],
+        "requests": requests,
         "status": status if status in ContactStatus.values else "",
         "statuses": ContactStatus.choices,
     }
@@ -525,6 +534,8 @@ def contact_detail(request, slug, pk):
     contact = selectors.contact_request_for(office=office, pk=pk)
     if contact is None:
         raise Http404
+    if request.method == "GET":
+        audit_record(actor=request.user, action="quartier.contact_request.view", target=contact)
     team = list(selectors.team_of(office=office))
     update_form = ContactUpdateForm(
         initial={"status": contact.status, "assignee": contact.assignee_id}, team=team
@@ -654,6 +665,15 @@ def impact(request, slug):
         months = 12
     rows = report.impact_report(office=office, months=months)
     if request.GET.get("format") == "csv":
+        if not request.user.has_perm("quartier.export_impact_report", office):
+            raise Http404
+        audit_record(
+            actor=request.user,
+            action="quartier.impact_report.export",
+            target=office,
+            filters={"months": months},
+            count=len(rows),
+        )
         response = HttpResponse(
             report.report_csv(office, rows), content_type="text/csv; charset=utf-8"
         )

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from rotesnetz.privacy.services import audit_record
+
 from . import panels, selectors, services
 from .forms import MembershipRequestForm, ProfileForm, RoleForm
 from .models import Gliederung, GliederungKind, Membership, MembershipRequest, RequestStatus
@@ -65,7 +67,14 @@ def gliederung_detail(request, slug):
         "leads": leads,
     }
     if leads:
-        context["members"] = selectors.members_of(gliederung=gliederung)
+        members = list(selectors.members_of(gliederung=gliederung))
+        context["members"] = members
+        audit_record(
+            actor=request.user,
+            action="members.member_list.view",
+            target=gliederung,
+            count=len(members),
+        )
         context["open_requests"] = selectors.requests_to_decide(user=request.user).filter(
             gliederung=gliederung
         )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from rotesnetz.markup import mentioned_names, plain_text, render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, User
 from rotesnetz.outbox.services import MailSpec, mail_enqueue
+from rotesnetz.privacy.services import audit_record
 
 from . import render
 from .groups import room_group, session_group, user_group
@@ -510,7 +511,7 @@ def room_export(*, room: Room, by: User) -> str:
 
     from .selectors import export_messages
 
-    if not can_moderate_room(by, room):
+    if not by.has_perm("rooms.export_room", room):
         raise _forbidden()
     lines = [
         f"# {room.gliederung.name} · {room.name}",
@@ -519,7 +520,9 @@ def room_export(*, room: Room, by: User) -> str:
         % {"date": date_format(timezone.localtime(), "DATETIME_FORMAT"), "user": by.public_name},
         "",
     ]
+    exported = 0
     for message in export_messages(room=room):
+        exported += 1
         when = date_format(timezone.localtime(message.created_at), "SHORT_DATETIME_FORMAT")
         author = message.author.public_name if message.author else _("deleted member")
         if message.deleted_at:
@@ -536,6 +539,7 @@ def room_export(*, room: Room, by: User) -> str:
         lines.append(body)
         lines.append("")
     ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.EXPORT)
+    audit_record(actor=by, action="rooms.export", target=room, count=exported)
     return "\n".join(lines)
 
 

@@ -329,7 +329,7 @@ def room_archive(request, pk):
 @require_GET
 def room_export(request, pk):
     room = selectors.room_for_reader(user=request.user, pk=pk)
-    if room is None or not can_moderate_room(request.user, room):
+    if room is None or not request.user.has_perm("rooms.export_room", room):
         raise Http404
     text = services.room_export(room=room, by=request.user)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
