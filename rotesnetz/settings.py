@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rotesnetz.members",
     "rotesnetz.outbox",
     "rotesnetz.rooms",
+    "rotesnetz.ideas",
 ]
 
 MIDDLEWARE = [

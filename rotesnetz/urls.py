@@ -25,6 +25,7 @@ urlpatterns = [
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),
+    path("", include("rotesnetz.ideas.urls")),
 ]
 
 handler403 = "rotesnetz.members.errors.permission_denied"
