@@ -73,7 +73,8 @@ def _require_phase(process: ProgrammeProcess, allowed: tuple[str, ...]) -> None:
     if Phase.COLLECT in allowed and Phase.REVIEW not in allowed:
         raise ValidationError(
             _(
-                "The phase for collecting ideas has ended. Ideas can no longer be submitted or supported."
+                "The phase for collecting ideas has ended. Ideas can no longer be submitted "
+                "or supported."
             )
         )
     raise ValidationError(_("This programme process is decided. Nothing can be changed any more."))
