@@ -100,7 +100,12 @@ class IdeaForm(forms.Form):
         help_text=MARKDOWN_HELP,
         error_messages={"required": _("Please describe your idea.")},
     )
-    gliederung = forms.TypedChoiceField(label=_("From"), coerce=int, choices=())
+    gliederung = forms.TypedChoiceField(
+        label=_("From"),
+        coerce=int,
+        choices=(),
+        error_messages={"invalid_choice": _("Please choose a Gliederung you belong to.")},
+    )
     on_behalf = forms.BooleanField(
         label=_("Submit in the name of this Ortsverein or AG (its Vorstand has to agree)"),
         required=False,
