@@ -27,7 +27,7 @@ SORTS = {
     "diskutiert": ("-comment_count", "-support_count", "-id"),
 }
 DEFAULT_SORT = "unterstuetzung"
-SIMILARITY_THRESHOLD = 0.25
+SIMILARITY_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -143,10 +143,17 @@ def similar_ideas(*, process: ProgrammeProcess, title: str, limit: int = 5) -> l
     if len(title) < 3:
         return []
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
+        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+        from django.db.models.functions import Greatest
 
+        # Whole-title similarity finds typos; word similarity finds a short title typed so far
+        # inside a longer existing one ("Nachtbus rund um die Uhr" ~ "Nachtbusse in alle ...").
         return list(
-            base.annotate(similarity=TrigramSimilarity("title", title))
+            base.annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("title", title), TrigramWordSimilarity(title, "title")
+                )
+            )
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
             .order_by("-similarity", "-support_count")[:limit]
         )

@@ -345,7 +345,7 @@ def idea_support(request, slug, pk):
             messages.success(request, _("You no longer support this idea."))
         else:
             services.idea_support(idea=idea, user=request.user)
-            messages.success(request, _("You support this idea."))
+            messages.success(request, _("Thank you for your support!"))
     except (ValidationError, PermissionDenied) as error:
         _errors(request, error)
     return redirect(idea)
