@@ -116,14 +116,16 @@ def ideas_pdf(*, process: ProgrammeProcess, ideas: list[Idea], filters_label: st
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin1(process.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, _latin1(process.title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("Helvetica", size=9)
     pdf.set_text_color(90)
     stand = _("As of %(date)s. %(count)d ideas.") % {
         "date": date_format(timezone.localtime(), "DATETIME_FORMAT"),
         "count": len(ideas),
     }
-    pdf.multi_cell(0, 5, _latin1(f"{stand} {filters_label}".strip()), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, _latin1(f"{stand} {filters_label}".strip()), new_x="LMARGIN", new_y="NEXT", align="L"
+    )
     pdf.set_text_color(0)
     chapter = None
     for idea in ideas:
@@ -131,10 +133,14 @@ def ideas_pdf(*, process: ProgrammeProcess, ideas: list[Idea], filters_label: st
             chapter = idea.chapter_id
             pdf.ln(4)
             pdf.set_font("Helvetica", "B", 13)
-            pdf.multi_cell(0, 7, _latin1(idea.chapter.title), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 7, _latin1(idea.chapter.title), new_x="LMARGIN", new_y="NEXT", align="L"
+            )
         pdf.ln(2)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.multi_cell(0, 6, _latin1(f"#{idea.pk} {idea.title}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 6, _latin1(f"#{idea.pk} {idea.title}"), new_x="LMARGIN", new_y="NEXT", align="L"
+        )
         pdf.set_font("Helvetica", "", 9)
         meta = _(
             "%(gliederung)s · %(supporters)d supporters · %(comments)d comments · %(status)s"
@@ -144,7 +150,7 @@ def ideas_pdf(*, process: ProgrammeProcess, ideas: list[Idea], filters_label: st
             "comments": idea.comment_count,
             "status": idea.get_status_display(),
         }
-        pdf.multi_cell(0, 5, _latin1(meta), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, _latin1(meta), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_font("Helvetica", "", 10)
         pdf.multi_cell(
             0, 5, _latin1(plain_text(idea.text, limit=1500)), new_x="LMARGIN", new_y="NEXT"
@@ -152,12 +158,12 @@ def ideas_pdf(*, process: ProgrammeProcess, ideas: list[Idea], filters_label: st
         if idea.answer:
             pdf.set_font("Helvetica", "I", 10)
             answer = _("Answer: %(answer)s") % {"answer": plain_text(idea.answer, limit=1500)}
-            pdf.multi_cell(0, 5, _latin1(answer), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, _latin1(answer), new_x="LMARGIN", new_y="NEXT", align="L")
         if idea.programme_chapter:
             pdf.set_font("Helvetica", "", 9)
-            place = _("In the programme: %(chapter)s %(section)s") % {
-                "chapter": idea.programme_chapter,
-                "section": idea.programme_section,
-            }
-            pdf.multi_cell(0, 5, _latin1(place.strip()), new_x="LMARGIN", new_y="NEXT")
+            where = idea.programme_chapter
+            if idea.programme_section:
+                where = f"{where} – {idea.programme_section}"
+            place = _("In the programme: %(place)s") % {"place": where}
+            pdf.multi_cell(0, 5, _latin1(place), new_x="LMARGIN", new_y="NEXT", align="L")
     return bytes(pdf.output())
