@@ -406,3 +406,31 @@ def test_process_with_phases_out_of_order_is_refused(client, tree):
 
     assert response.status_code == 200
     assert "Die Phasen müssen aufeinander folgen" in response.content.decode()
+
+
+def test_process_edit_adds_chapters_and_moves_dates_for_the_commission_only(client, tree, process):
+    url = reverse("ideas:process_edit", args=[process.slug])
+    data = {
+        "title": "Neuer Titel",
+        "description": "",
+        "collect_starts_at": "2026-01-01T10:00",
+        "collect_ends_at": "2026-02-01T10:00",
+        "review_ends_at": "2026-03-01T10:00",
+        "chapters": "Wohnen\nMobilität",
+    }
+    client.force_login(make_member(tree["ov"], MembershipRole.VORSTAND))
+    assert client.post(url, data).status_code == 404
+
+    client.force_login(make_staff(landesverband=tree["lv"]))
+    response = client.post(url, data)
+
+    process.refresh_from_db()
+    assert response.status_code == 302
+    assert process.title == "Neuer Titel"
+    assert process.phase == Phase.DECIDED
+    assert list(process.chapters.values_list("title", flat=True)) == [
+        "Mobilität",
+        "Bildung",
+        "Arbeit im Wandel",
+        "Wohnen",
+    ]
