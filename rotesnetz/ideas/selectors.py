@@ -281,7 +281,7 @@ def diversity(*, process: ProgrammeProcess) -> dict:
 def export_rows(*, process: ProgrammeProcess, filters: IdeaFilters) -> list[Idea]:
     qs = (
         Idea.objects.filter(process=process, merged_into__isnull=True)
-        .select_related("chapter", "gliederung", "author", "behalf")
+        .select_related("process", "chapter", "gliederung", "author", "behalf")
         .order_by("chapter__position", "chapter__title", "-support_count", "id")
     )
     if filters.chapter:

@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rotesnetz.markup import render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind
 
 from . import exports, selectors, services
@@ -141,6 +143,7 @@ def process_detail(request, slug):
         "ideas/process_detail.html",
         {
             "process": process,
+            "description_html": render_markdown(process.description),
             "phase": process.phase,
             "chapters": process.chapters.all(),
             "filters": filters,
@@ -285,7 +288,7 @@ def similar(request, slug):
                 {
                     "id": idea.pk,
                     "title": idea.title,
-                    "url": idea.get_absolute_url(),
+                    "url": reverse("ideas:idea", args=[process.slug, idea.pk]),
                     "status": idea.get_status_display(),
                     "supporters": idea.support_count,
                 }

@@ -434,3 +434,32 @@ def test_process_edit_adds_chapters_and_moves_dates_for_the_commission_only(clie
         "Arbeit im Wandel",
         "Wohnen",
     ]
+
+
+def test_mein_netz_panel_lists_my_ideas_with_their_status(client, tree, process):
+    author = make_member(tree["ov"])
+    idea = make_idea(process, author, title="Meine eigene Idee")
+    services.idea_status_change(
+        idea=idea, by=make_staff(landesverband=tree["lv"]), status=IdeaStatus.IN_REVIEW
+    )
+    client.force_login(author)
+
+    page = client.get(reverse("members:mein_netz")).content.decode()
+
+    assert "Meine eigene Idee" in page
+    assert "rn-idea-status-in_review" in page
+
+
+def test_similar_and_export_do_not_query_per_idea(client, tree, process):
+    staff = make_staff(landesverband=tree["lv"])
+    client.force_login(staff)
+    make_idea(process, make_member(tree["ov"]), title="Nachtbusse eins")
+    csv_url = reverse("ideas:export_csv", args=[process.slug])
+    similar_url = reverse("ideas:similar", args=[process.slug]) + "?titel=Nachtbusse"
+    few = (_queries(client, csv_url), _queries(client, similar_url))
+
+    for number in range(4):
+        make_idea(process, make_member(tree["ov"]), title=f"Nachtbusse {number}")
+    many = (_queries(client, csv_url), _queries(client, similar_url))
+
+    assert many == few
