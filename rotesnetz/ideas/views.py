@@ -19,7 +19,7 @@ from . import rules as idea_rules
 from .forms import CommentForm, IdeaForm, MergeForm, ProcessForm, StatusForm
 from .models import BehalfRequest, ExportFormat, Idea, IdeaStatus, Participation, Phase
 
-PAGE_SIZE = 25
+PAGE_SIZE = 50
 
 
 def _errors(request, error: Exception) -> None:
