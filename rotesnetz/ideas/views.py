@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rotesnetz.markup import render_markdown
@@ -291,6 +292,12 @@ def similar(request, slug):
                     "url": reverse("ideas:idea", args=[process.slug, idea.pk]),
                     "status": idea.get_status_display(),
                     "supporters": idea.support_count,
+                    "label": ngettext(
+                        "%(status)s, %(count)d supporter",
+                        "%(status)s, %(count)d supporters",
+                        idea.support_count,
+                    )
+                    % {"status": idea.get_status_display(), "count": idea.support_count},
                 }
                 for idea in ideas
             ]

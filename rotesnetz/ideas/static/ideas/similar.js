@@ -23,7 +23,7 @@
       link.textContent = idea.title;
       link.target = "_blank";
       link.rel = "noopener";
-      item.append(link, " (" + idea.status + ", " + idea.supporters + " \u2665)");
+      item.append(link, " (" + idea.label + ")");
       list.append(item);
     });
     box.classList.toggle("d-none", ideas.length === 0);
