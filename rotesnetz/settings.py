@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rotesnetz.rooms",
     "parteischule",
     "quartier",
+    "rotesnetz.ideas",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("buero/", include("quartier.urls")),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),
+    path("", include("rotesnetz.ideas.urls")),
 ]
 
 handler403 = "rotesnetz.members.errors.permission_denied"
