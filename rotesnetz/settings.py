@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rotesnetz.privacy",
     "parteischule",
     "quartier",
+    "rotesnetz.ideas",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("rotesnetz.privacy.urls")),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),
+    path("", include("rotesnetz.ideas.urls")),
 ]
 
 handler403 = "rotesnetz.members.errors.permission_denied"
