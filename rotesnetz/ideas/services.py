@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rotesnetz.markup import render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, Membership, MembershipRole, User
 from rotesnetz.outbox.services import MailSpec, mail_enqueue_many
+from rotesnetz.privacy.services import audit_record
 
 from . import rules as idea_rules
 from .models import (
@@ -639,6 +640,7 @@ def export_log(
     entry = ExportLog.objects.create(
         process=process, user=by, format=fmt, filters=filters, row_count=row_count
     )
+    audit_record(actor=by, action="ideas.export", target=process, filters=filters, count=row_count)
     logger.info(
         "ideas export %s of process %s by user %s, filters %s", fmt, process.pk, by.pk, filters
     )

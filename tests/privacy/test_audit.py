@@ -166,3 +166,21 @@ def test_audit_trail_is_hidden_from_other_staff(client):
     response = client.get(reverse("admin:privacy_auditentry_changelist"))
 
     assert response.status_code == 403
+
+
+def test_idea_export_is_recorded_with_its_filter(client):
+    from tests.support.factories import make_staff
+    from tests.support.ideas_factories import make_idea, make_process
+
+    tree = make_tree()
+    staff = make_staff(landesverband=tree["lv"])
+    process = make_process(landesverband=tree["lv"], by=staff)
+    make_idea(process, make_member(tree["ov"]))
+    client.force_login(staff)
+
+    response = client.get(f"/ideen/{process.slug}/export.csv?status=submitted")
+
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="ideas.export")
+    assert (entry.actor, entry.target_label, entry.count) == (staff, process.title, 1)
+    assert entry.filters["status"] == "submitted"

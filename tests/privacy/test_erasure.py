@@ -104,8 +104,8 @@ def test_erasure_leaves_nothing_findable(
         "files": files_dump(settings.MEDIA_ROOT, settings.PRIVACY_EXPORT_ROOT),
     }
     found = [(store, n) for store, text in stores.items() for n in needles if n in text]
-    # Markers of the person's own words in rooms stay (as "deleted member"); nothing else.
-    room_words = {"ZENO-message", "ZENO-edited"}
+    # The person's own words in rooms and ideas stay (as "deleted member"); nothing else.
+    room_words = {"ZENO-message", "ZENO-edited", "ZENO-idea", "ZENO-idea-text", "ZENO-comment"}
     assert [(s, n) for s, n in found if n != "zeno-"] == []
     remaining = {marker for marker in person.markers if marker.lower() in stores["database"]}
     assert remaining == room_words

@@ -22,7 +22,9 @@ from rotesnetz.members.models import MembershipRole, User
 from rotesnetz.privacy import services as privacy_services
 from rotesnetz.rooms import services as room_services
 from rotesnetz.rooms.models import Room
+from rotesnetz.ideas import services as idea_services
 from tests.support.factories import make_member, make_tree
+from tests.support.ideas_factories import make_idea, make_process
 from tests.support.parteischule_factories import make_course
 from tests.support.quartier_factories import make_event, make_office, make_slot
 
@@ -35,6 +37,7 @@ class World:
     room: Room
     office: object
     course: object
+    process: object
     vorstand: User
     admin: User
 
@@ -60,6 +63,7 @@ def make_world() -> World:
         room=Room.objects.get(gliederung=tree["ov"], is_main=True),
         office=office,
         course=make_course(capacity=5),
+        process=make_process(landesverband=tree["lv"], allow_self_support=True),
         vorstand=vorstand,
         admin=admin,
     )
@@ -86,6 +90,10 @@ def make_person(world: World, *, tag: str, name: str, phone: str) -> Person:
     room_services.message_edit(message_id=second.pk, by=user, text=mark("edited"))
     room_services.reaction_toggle(message_id=first.pk, by=user, emoji="👍")
     person.message_ids += [first.pk, second.pk]
+    # Programmideen: an idea with a comment, supported by its author.
+    idea = make_idea(world.process, user, title=mark("idea"), text=mark("idea-text"))
+    idea_services.comment_post(idea=idea, author=user, text=mark("comment"))
+    idea_services.idea_support(idea=idea, user=user)
     # Quartier: a booking, a registration and a concern with the account's address.
     slot = make_slot(world.office, starts_at=timezone.now() + timedelta(days=3, hours=len(tag)))
     office_services.advice_booking_create(
