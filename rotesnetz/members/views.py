@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -110,7 +110,9 @@ def membership_request_create(request, slug):
 @login_required
 @require_POST
 def membership_request_decide(request, pk):
-    get_object_or_404(MembershipRequest, pk=pk)
+    pending = get_object_or_404(MembershipRequest.objects.select_related("gliederung"), pk=pk)
+    if not can_lead(request.user, pending.gliederung):
+        raise Http404  # someone else's request looks like no request at all
     decision = request.POST.get("decision")
     if decision not in {"accept", "decline"}:
         messages.error(request, _("Please choose to accept or decline."))
@@ -147,9 +149,10 @@ def membership_request_withdraw(request, pk):
 
 
 def _membership_for_leader(request, pk) -> Membership:
+    """The membership if the user leads its Gliederung; otherwise 404, as if there were none."""
     membership = get_object_or_404(Membership.objects.select_related("gliederung", "user"), pk=pk)
     if not can_lead(request.user, membership.gliederung):
-        raise PermissionDenied
+        raise Http404
     return membership
 
 
@@ -178,7 +181,7 @@ def membership_remove(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("gliederung", "user"), pk=pk)
     leaving = membership.user_id == request.user.pk
     if not leaving and not can_lead(request.user, membership.gliederung):
-        raise PermissionDenied
+        raise Http404
     services.membership_end(membership=membership, by=request.user)
     if leaving:
         messages.success(request, _("You have left %(name)s.") % {"name": membership.gliederung})

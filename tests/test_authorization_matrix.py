@@ -1,0 +1,696 @@
+"""One authorisation matrix for the whole platform.
+
+Every URL pattern (``get_resolver()``, walked recursively), every websocket route
+(``rotesnetz.routing.websocket_urlpatterns``) and every registered ModelAdmin is checked against
+a table of roles. A route without an entry fails ``test_every_route_has_an_entry``.
+
+Outcomes (what a person sees):
+  ok    2xx                               in    redirect to the login
+  nf    404 (forbidden looks like absent) fb    403
+  na    405 wrong method                  bad   400 (e.g. a forged link)
+  done  redirect, nothing refused         no    redirect with an error message
+Each request runs in a savepoint that is rolled back, so a POST by one role never changes what
+the next role finds. ``RN_MATRIX_PRINT=1`` prints the observed table (for a new route).
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import constants
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from parteischule import services as school_services
+from parteischule.models import CourseSession
+from quartier.enums import TeamRole
+from quartier.models import UsageConcept
+from quartier.tokens import booking_token, registration_token
+from rotesnetz.ideas.models import BehalfRequest
+from rotesnetz.members import services as member_services
+from rotesnetz.members.models import Membership, MembershipRole, StaffRole
+from rotesnetz.privacy import services as privacy_services
+from rotesnetz.rooms import services as room_services
+from rotesnetz.rooms.models import Room
+from tests.support.factories import make_member, make_tree, make_user
+from tests.support.ideas_factories import make_idea, make_process
+from tests.support.parteischule_factories import make_course, make_zentrum
+from tests.support.quartier_factories import (
+    make_concept,
+    make_contact_request,
+    make_event,
+    make_office,
+    make_slot,
+)
+
+ROLES = (
+    "anonymous",
+    "citizen",
+    "member_outside",
+    "member",
+    "moderator",
+    "vorstand",
+    "office_staff",
+    "office_staff_other",
+    "staff",
+    "admin",
+)
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - a test secret
+
+
+# --- The world every role meets -------------------------------------------------------------
+
+
+@dataclass
+class World:
+    tree: dict
+    users: dict
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _staffed(user):
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def build_world() -> World:
+    tree = make_tree()
+    users = {
+        "member_outside": make_member(tree["other_ov"], name="Olaf Outside"),
+        "member": make_member(tree["ov"], name="Mia Member"),
+        "moderator": make_member(tree["ov"], MembershipRole.MODERATION, name="Mo Moderator"),
+        "vorstand": make_member(tree["ov"], MembershipRole.VORSTAND, name="Vera Vorstand"),
+        "office_staff": _staffed(make_user(name="Otto Office")),
+        "office_staff_other": _staffed(make_user(name="Ole Other Office")),
+        "staff": _staffed(make_user(name="Stella Staff")),
+        "admin": _staffed(make_user(name="Ada Admin", is_superuser=True)),
+    }
+    StaffRole.objects.create(user=users["staff"], landesverband=tree["lv"])
+    w = World(tree=tree, users=users)
+    o = w.objects
+    # Rooms: the OV's main room with a message of the member, an invite-only room elsewhere.
+    o["room"] = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    o["message"] = room_services.message_post(room=o["room"], author=users["member"], text="Hallo")
+    o["other_room"] = Room.objects.get(gliederung=tree["other_ov"], is_main=True)
+    # Members: a pending request to join the OV, the member's own membership.
+    o["request"] = member_services.membership_request_create(
+        user=users["member_outside"], gliederung=tree["ov"], message="Hallo"
+    )
+    o["membership"] = Membership.objects.get(user=users["member"], gliederung=tree["ov"])
+    # Quartier: an office in the OV (this) and one in the other LV (other), each with its lead.
+    o["office"] = make_office(gliederung=tree["ov"])
+    o["other_office"] = make_office(gliederung=tree["other_ov"])
+    from quartier.models import TeamMember
+
+    TeamMember.objects.create(office=o["office"], user=users["office_staff"], role=TeamRole.LEAD)
+    TeamMember.objects.create(
+        office=o["other_office"], user=users["office_staff_other"], role=TeamRole.LEAD
+    )
+    o["contact"] = make_contact_request(o["office"])
+    o["slot"] = make_slot(o["office"], advisor=users["office_staff"])
+    o["free_slot"] = make_slot(o["office"], advisor=users["office_staff"])
+    from quartier import services as office_services
+
+    booking = office_services.advice_booking_create(
+        slot_id=o["slot"].pk, name="Clara Citizen", email="clara@example.org"
+    ).booking
+    o["booking_token"] = booking_token(booking)
+    o["event"] = make_event(o["office"])
+    registration = office_services.event_register(
+        event_id=o["event"].pk, name="Clara Citizen", email="clara@example.org"
+    )
+    o["registration_token"] = registration_token(registration)
+    o["concept"] = make_concept(o["office"], by=users["vorstand"])
+    UsageConcept.objects.filter(pk=o["concept"].pk)
+    # Parteischule: a course of the LV's Regionalzentrum; the member is enrolled.
+    zentrum = make_zentrum(landesverband=tree["lv"])
+    zentrum.gliederungen.add(tree["ub"])
+    o["course"] = make_course(zentrum=zentrum)
+    o["session"] = CourseSession.objects.filter(course=o["course"]).first()
+    o["enrolment"] = school_services.course_enrol(course=o["course"], user=users["member"])
+    # Programmideen: a collecting process of the LV with the member's idea.
+    o["process"] = make_process(landesverband=tree["lv"], by=users["staff"])
+    o["idea"] = make_idea(o["process"], users["member"])
+    o["idea2"] = make_idea(o["process"], users["vorstand"])
+    o["behalf"] = BehalfRequest.objects.create(
+        idea=o["idea"], gliederung=tree["ov"], requested_by=users["member"]
+    )
+    # Privacy: an archive of the member.
+    export = privacy_services.export_request(user=users["member"])
+    o["export"] = privacy_services.export_build(export_id=export.pk)
+    return w
+
+
+# --- Routes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    expect: str
+    method: str = "GET"
+    path: object = None  # a callable (world, role) -> path, or None for routes without params
+    data: object = None  # a dict or a callable (world) -> dict
+
+    def codes(self) -> dict[str, str]:
+        values = self.expect.split()
+        assert len(values) == len(ROLES), self.expect
+        return dict(zip(ROLES, values, strict=True))
+
+
+def P(template: str):
+    """A path from a template with ``{name}`` fields read from the world's objects."""
+
+    def build(w: World, role: str) -> str:
+        return template.format(**dict(_fields(w).items()))
+
+    return build
+
+
+def _fields(w: World) -> dict:
+    o = w.objects
+    return {
+        "room": o["room"].pk,
+        "message": o["message"].pk,
+        "request": o["request"].pk,
+        "membership": o["membership"].pk,
+        "ov": w.tree["ov"].slug,
+        "office": o["office"].slug,
+        "contact": o["contact"].pk,
+        "slot": o["free_slot"].pk,
+        "event": o["event"].pk,
+        "course": o["course"].pk,
+        "session": o["session"].pk,
+        "enrolment": o["enrolment"].pk,
+        "process": o["process"].slug,
+        "idea": o["idea"].pk,
+        "idea2": o["idea2"].pk,
+        "behalf": o["behalf"].pk,
+        "export": o["export"].pk,
+        "member_id": w.users["member"].pk,
+        "idea_ct": ContentType.objects.get_for_model(o["idea"]).pk,
+    }
+
+
+def _token(kind: str):
+    def build(w: World, role: str) -> str:
+        token = w.objects[f"{kind}_token"] if role == "citizen" else "forged.token"
+        prefix = "termin/absagen" if kind == "booking" else "anmeldung/stornieren"
+        return f"/buero/{prefix}/{token}/"
+
+    return build
+
+
+def _text(w):
+    return {"text": "Ein Beitrag"}
+
+
+# Columns: anonymous citizen member_outside member moderator vorstand office_staff
+#          office_staff_other staff admin
+ROUTES: dict[str, Route] = {
+    # Core pages
+    "": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "healthz": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "branding.css": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "i18n/setlang/": Route(
+        "done done done done done done done done done done",
+        "POST",
+        data={"language": "en", "next": "/"},
+    ),
+    "datenschutz/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "impressum/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    # Accounts (allauth)
+    "konto/login/": Route("ok ok done done done done done done done done"),
+    "konto/logout/": Route("done done ok ok ok ok ok ok ok ok"),
+    "konto/inactive/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konto/signup/": Route("ok ok done done done done done done done done"),
+    "konto/reauthenticate/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/email/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/confirm-email/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konto/password/change/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/password/set/": Route("in in done done done done done done done done"),
+    "konto/password/reset/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konto/login/code/confirm/": Route("in in done done done done done done done done"),
+    "konto/^confirm-email/(?P<key>[-:\\w]+)/$": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konto/confirm-email/nokey/")
+    ),
+    "konto/password/reset/key/done/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konto/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konto/password/reset/key/1-forged/")
+    ),
+    "konto/password/reset/done/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konto/2fa/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/2fa/authenticate/": Route("in in done done done done done done done done"),
+    "konto/2fa/reauthenticate/": Route("in in done done done done ok ok ok ok"),
+    "konto/2fa/totp/activate/": Route("in in done done done done done done done done"),
+    "konto/2fa/totp/deactivate/": Route("in in nf nf nf nf done done done done"),
+    "konto/2fa/recovery-codes/": Route("in in nf nf nf nf nf nf nf nf"),
+    "konto/2fa/recovery-codes/generate/": Route("in in done done done done done done done done"),
+    "konto/2fa/recovery-codes/download/": Route("in in nf nf nf nf nf nf nf nf"),
+    "konto/3rdparty/login/cancelled/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konto/3rdparty/login/error/": Route("auth auth auth auth auth auth auth auth auth auth"),
+    "konto/3rdparty/signup/": Route("in in in in in in in in in in"),
+    "konto/3rdparty/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/social/login/cancelled/": Route("done done done done done done done done done done"),
+    "konto/social/login/error/": Route("done done done done done done done done done done"),
+    "konto/social/signup/": Route("done done done done done done done done done done"),
+    "konto/social/connections/": Route("done done done done done done done done done done"),
+    "konto/sessions/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/profil/": Route("in in ok ok ok ok ok ok ok ok"),
+    # Privacy
+    "konto/daten/": Route("in in ok ok ok ok ok ok ok ok"),
+    "konto/daten/<uuid:pk>/": Route(
+        "in in nf ok nf nf nf nf nf nf", path=P("/konto/daten/{export}/")
+    ),
+    "konto/loeschen/": Route("in in ok ok ok ok ok ok ok ok"),
+    # Members
+    "mein-netz/": Route("in in ok ok ok ok ok ok ok ok"),
+    "gliederungen/": Route("in in ok ok ok ok ok ok ok ok"),
+    "gliederungen/<slug:slug>/": Route(
+        "in in ok ok ok ok ok ok ok ok", path=P("/gliederungen/{ov}/")
+    ),
+    "gliederungen/<slug:slug>/beitreten/": Route(
+        "in in no no no no done done done done",
+        "POST",
+        path=P("/gliederungen/{ov}/beitreten/"),
+        data={"message": "Hallo"},
+    ),
+    "anfragen/<int:pk>/entscheiden/": Route(
+        "in in nf nf nf done nf nf done done",
+        "POST",
+        path=P("/anfragen/{request}/entscheiden/"),
+        data={"decision": "accept"},
+    ),
+    "anfragen/<int:pk>/zurueckziehen/": Route(
+        "in in done nf nf nf nf nf nf nf", "POST", path=P("/anfragen/{request}/zurueckziehen/")
+    ),
+    "mitgliedschaften/<int:pk>/rolle/": Route(
+        "in in nf nf nf done nf nf done done",
+        "POST",
+        path=P("/mitgliedschaften/{membership}/rolle/"),
+        data={"role": "moderation"},
+    ),
+    "mitgliedschaften/<int:pk>/beenden/": Route(
+        "in in nf done nf done nf nf done done",
+        "POST",
+        path=P("/mitgliedschaften/{membership}/beenden/"),
+    ),
+    # Rooms
+    "raeume/": Route("in in ok ok ok ok ok ok ok ok"),
+    "raeume/suche/": Route("in in ok ok ok ok ok ok ok ok", data={"q": "Hallo"}),
+    "raeume/<int:pk>/": Route("in in nf ok ok ok nf nf nf ok", path=P("/raeume/{room}/")),
+    "raeume/<int:pk>/senden/": Route(
+        "in in nf done done done nf nf nf done",
+        "POST",
+        path=P("/raeume/{room}/senden/"),
+        data=_text,
+    ),
+    "raeume/<int:pk>/einstellungen/": Route(
+        "in in nf nf ok ok nf nf nf ok", path=P("/raeume/{room}/einstellungen/")
+    ),
+    "raeume/<int:pk>/archivieren/": Route(
+        "in in nf nf no no nf nf nf no", "POST", path=P("/raeume/{room}/archivieren/")
+    ),
+    "raeume/<int:pk>/export/": Route(
+        "in in nf nf ok ok nf nf nf ok", path=P("/raeume/{room}/export/")
+    ),
+    "raeume/<int:pk>/moderation/": Route(
+        "in in nf nf ok ok nf nf nf ok", path=P("/raeume/{room}/moderation/")
+    ),
+    "raeume/<int:pk>/benachrichtigungen/": Route(
+        "in in nf done done done nf nf nf done",
+        "POST",
+        path=P("/raeume/{room}/benachrichtigungen/"),
+        data={"enabled": "0"},
+    ),
+    "raeume/<int:pk>/mitglieder.json": Route(
+        "in in nf ok ok ok nf nf nf ok", path=P("/raeume/{room}/mitglieder.json")
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/": Route(
+        "in in nf ok ok ok nf nf nf ok", path=P("/raeume/{room}/n/{message}/")
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/reaktion/": Route(
+        "in in nf done done done nf nf nf done",
+        "POST",
+        path=P("/raeume/{room}/n/{message}/reaktion/"),
+        data={"emoji": "👍"},
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/bearbeiten/": Route(
+        "in in nf ok nf nf nf nf nf nf", path=P("/raeume/{room}/n/{message}/bearbeiten/")
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/loeschen/": Route(
+        "in in nf done no no nf nf nf no", "POST", path=P("/raeume/{room}/n/{message}/loeschen/")
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/ausblenden/": Route(
+        "in in nf no done done nf nf nf done",
+        "POST",
+        path=P("/raeume/{room}/n/{message}/ausblenden/"),
+        data={"reason": "Spam"},
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/einblenden/": Route(
+        "in in nf no done done nf nf nf done",
+        "POST",
+        path=P("/raeume/{room}/n/{message}/einblenden/"),
+    ),
+    "raeume/<int:pk>/n/<int:message_id>/anheften/": Route(
+        "in in nf no done done nf nf nf done",
+        "POST",
+        path=P("/raeume/{room}/n/{message}/anheften/"),
+    ),
+    "gliederungen/<slug:slug>/raeume/neu/": Route(
+        "in in nf nf ok ok nf nf nf ok", path=P("/gliederungen/{ov}/raeume/neu/")
+    ),
+    # Parteischule
+    "parteischule/": Route("in in ok ok ok ok ok ok ok ok"),
+    "parteischule/kurse/<int:pk>/": Route(
+        "in in ok ok ok ok ok ok ok ok", path=P("/parteischule/kurse/{course}/")
+    ),
+    "parteischule/kurse/<int:pk>/anmelden/": Route(
+        "in in done no done done done done done done",
+        "POST",
+        path=P("/parteischule/kurse/{course}/anmelden/"),
+    ),
+    "parteischule/kurse/<int:pk>/abmelden/": Route(
+        "in in no done no no no no no no", "POST", path=P("/parteischule/kurse/{course}/abmelden/")
+    ),
+    "parteischule/kurse/<int:pk>/kalender.ics": Route(
+        "in in ok ok ok ok ok ok ok ok", path=P("/parteischule/kurse/{course}/kalender.ics")
+    ),
+    "parteischule/kurse/<int:pk>/feedback/": Route(
+        "in in done done done done done done done ok",
+        path=P("/parteischule/kurse/{course}/feedback/"),
+    ),
+    "parteischule/meine-kurse/": Route("in in ok ok ok ok ok ok ok ok"),
+    "parteischule/teilnahmen/<int:pk>/bestaetigung.pdf": Route(
+        "in in nf nf nf nf nf nf nf nf",
+        path=P("/parteischule/teilnahmen/{enrolment}/bestaetigung.pdf"),
+    ),
+    "parteischule/nachweis/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "parteischule/nachweis/<str:code>/": Route(
+        "nf nf nf nf nf nf nf nf nf nf", path=P("/parteischule/nachweis/AAAA-BBBB-CCCC/")
+    ),
+    "parteischule/lernpfade/": Route("in in ok ok ok ok ok ok ok ok"),
+    "parteischule/vielfalt/": Route("in in ok ok ok ok ok ok ok ok"),
+    "parteischule/vielfalt/widerrufen/": Route(
+        "in in done done done done done done done done", "POST"
+    ),
+    "parteischule/vielfalt/auswertung/": Route("in in fb fb fb fb fb fb ok ok"),
+    "parteischule/verwalten/": Route("in in fb fb fb fb fb fb ok ok"),
+    "parteischule/verwalten/neu/": Route("in in fb fb fb fb fb fb ok ok"),
+    "parteischule/verwalten/kurse/<int:pk>/": Route(
+        "in in fb fb fb fb fb fb ok ok", path=P("/parteischule/verwalten/kurse/{course}/")
+    ),
+    "parteischule/verwalten/kurse/<int:pk>/bearbeiten/": Route(
+        "in in fb fb fb fb fb fb ok ok",
+        path=P("/parteischule/verwalten/kurse/{course}/bearbeiten/"),
+    ),
+    "parteischule/verwalten/kurse/<int:pk>/termine/neu/": Route(
+        "in in fb fb fb fb fb fb ok ok",
+        path=P("/parteischule/verwalten/kurse/{course}/termine/neu/"),
+    ),
+    "parteischule/verwalten/kurse/<int:pk>/nachricht/": Route(
+        "in in fb fb fb fb fb fb ok ok", path=P("/parteischule/verwalten/kurse/{course}/nachricht/")
+    ),
+    "parteischule/verwalten/kurse/<int:pk>/feedback/": Route(
+        "in in fb fb fb fb fb fb ok ok", path=P("/parteischule/verwalten/kurse/{course}/feedback/")
+    ),
+    "parteischule/verwalten/termine/<int:pk>/bearbeiten/": Route(
+        "in in fb fb fb fb fb fb ok ok",
+        path=P("/parteischule/verwalten/termine/{session}/bearbeiten/"),
+    ),
+    "parteischule/verwalten/termine/<int:pk>/loeschen/": Route(
+        "in in fb fb fb fb fb fb done done",
+        "POST",
+        path=P("/parteischule/verwalten/termine/{session}/loeschen/"),
+    ),
+    "parteischule/verwalten/termine/<int:pk>/anwesenheit/": Route(
+        "in in fb fb fb fb fb fb ok ok",
+        path=P("/parteischule/verwalten/termine/{session}/anwesenheit/"),
+    ),
+    "parteischule/verwalten/teilnahmen/<int:pk>/abmelden/": Route(
+        "in in fb fb fb fb fb fb done done",
+        "POST",
+        path=P("/parteischule/verwalten/teilnahmen/{enrolment}/abmelden/"),
+    ),
+    # Quartier
+    "buero/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "buero/team/": Route("in in ok ok ok ok ok ok ok ok"),
+    "buero/konzepte/": Route("in in fb fb fb fb fb fb ok ok"),
+    "buero/standortanalyse/": Route("in in fb fb fb fb fb fb ok ok"),
+    "buero/termin/absagen/<str:token>/": Route(
+        "bad ok bad bad bad bad bad bad bad bad", path=_token("booking")
+    ),
+    "buero/anmeldung/stornieren/<str:token>/": Route(
+        "bad ok bad bad bad bad bad bad bad bad", path=_token("registration")
+    ),
+    "buero/<slug:slug>/": Route("ok ok ok ok ok ok ok ok ok ok", path=P("/buero/{office}/")),
+    "buero/<slug:slug>/kalender.ics": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/buero/{office}/kalender.ics")
+    ),
+    "buero/<slug:slug>/anliegen/": Route(
+        "done done done done done done done done done done",
+        "POST",
+        path=P("/buero/{office}/anliegen/"),
+        data={
+            "name": "Clara",
+            "email": "clara@example.org",
+            "subject": "Frage",
+            "message": "Hallo",
+            "consent": "on",
+        },
+    ),
+    "buero/<slug:slug>/veranstaltungen/<int:pk>/": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/buero/{office}/veranstaltungen/{event}/")
+    ),
+    "buero/<slug:slug>/beratung/<int:pk>/": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/buero/{office}/beratung/{slot}/")
+    ),
+    "buero/<slug:slug>/postfach/": Route(
+        "in in nf nf nf ok ok nf ok ok", path=P("/buero/{office}/postfach/")
+    ),
+    "buero/<slug:slug>/postfach/<int:pk>/": Route(
+        "in in nf nf nf ok ok nf ok ok", path=P("/buero/{office}/postfach/{contact}/")
+    ),
+    "buero/<slug:slug>/beratung-verwalten/": Route(
+        "in in nf nf nf ok ok nf ok ok", path=P("/buero/{office}/beratung-verwalten/")
+    ),
+    "buero/<slug:slug>/beratung-verwalten/<int:pk>/zurueckziehen/": Route(
+        "in in nf nf nf done done nf done done",
+        "POST",
+        path=P("/buero/{office}/beratung-verwalten/{slot}/zurueckziehen/"),
+    ),
+    "buero/<slug:slug>/bericht/": Route(
+        "in in nf nf nf ok ok nf ok ok", path=P("/buero/{office}/bericht/")
+    ),
+    "buero/<slug:slug>/konzept/": Route(
+        "in in nf nf nf ok ok nf ok ok", path=P("/buero/{office}/konzept/")
+    ),
+    "buero/<slug:slug>/konzept/pruefen/": Route(
+        "in in nf nf nf done nf nf done done",
+        "POST",
+        path=P("/buero/{office}/konzept/pruefen/"),
+        data={"action": "comment", "text": "Gut"},
+    ),
+    "buero/<slug:slug>/eroeffnen/": Route(
+        "in in nf nf nf no no nf no no", "POST", path=P("/buero/{office}/eroeffnen/")
+    ),
+    # The admin site itself (each ModelAdmin has its own table below)
+    "admin/": Route("in in in in in in ok ok ok ok"),
+    "admin/login/": Route("in in fb fb fb fb done done done done"),
+    "admin/logout/": Route("done done done done done done ok ok ok ok", "POST"),
+    "admin/password_change/": Route("in in in in in in ok ok ok ok"),
+    "admin/password_change/done/": Route("in in in in in in ok ok ok ok"),
+    "admin/autocomplete/": Route("in in in in in in fb fb fb fb"),
+    "admin/jsi18n/": Route("in in in in in in ok ok ok ok"),
+    "admin/r/<path:content_type_id>/<path:object_id>/": Route(
+        "in in in in in in done done done done", path=P("/admin/r/{idea_ct}/{idea}/")
+    ),
+    "admin/<app_label>/": Route("in in in in in in nf nf nf ok", path=P("/admin/members/")),
+    "admin/(?P<url>.*)$": Route("in in in in in in nf nf nf nf", path=P("/admin/nirgendwo/")),
+    "admin/members/user/<id>/password/": Route(
+        "in in in in in in fb fb fb ok", path=P("/admin/members/user/{member_id}/password/")
+    ),
+    "admin/members/gliederung/import/": Route("in in in in in in done done done ok"),
+    # Programmideen
+    "ideen/": Route("in in ok ok ok ok ok ok ok ok"),
+    "ideen/neu/": Route("in in nf nf nf nf nf nf ok ok"),
+    "ideen/fuersprache/<int:pk>/entscheiden/": Route(
+        "in in nf nf nf done nf nf nf nf",
+        "POST",
+        path=P("/ideen/fuersprache/{behalf}/entscheiden/"),
+        data={"decision": "accept"},
+    ),
+    "ideen/<slug:slug>/": Route("in in ok ok ok ok ok ok ok ok", path=P("/ideen/{process}/")),
+    "ideen/<slug:slug>/bearbeiten/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/ideen/{process}/bearbeiten/")
+    ),
+    "ideen/<slug:slug>/einreichen/": Route(
+        "in in no ok ok ok no no no no", path=P("/ideen/{process}/einreichen/")
+    ),
+    "ideen/<slug:slug>/aehnliche.json": Route(
+        "in in ok ok ok ok ok ok ok ok", path=P("/ideen/{process}/aehnliche.json")
+    ),
+    "ideen/<slug:slug>/ergebnisse/": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/ideen/{process}/ergebnisse/")
+    ),
+    "ideen/<slug:slug>/vielfalt/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/ideen/{process}/vielfalt/")
+    ),
+    "ideen/<slug:slug>/export.csv": Route(
+        "in in no no no no no no ok ok", path=P("/ideen/{process}/export.csv")
+    ),
+    "ideen/<slug:slug>/export.pdf": Route(
+        "in in no no no no no no ok ok", path=P("/ideen/{process}/export.pdf")
+    ),
+    "ideen/<slug:slug>/<int:pk>/": Route(
+        "in in ok ok ok ok ok ok ok ok", path=P("/ideen/{process}/{idea}/")
+    ),
+    "ideen/<slug:slug>/<int:pk>/unterstuetzen/": Route(
+        "in in no no done done no no no no",
+        "POST",
+        path=P("/ideen/{process}/{idea}/unterstuetzen/"),
+    ),
+    "ideen/<slug:slug>/<int:pk>/kommentieren/": Route(
+        "in in ok done done done ok ok ok ok",
+        "POST",
+        path=P("/ideen/{process}/{idea}/kommentieren/"),
+        data=_text,
+    ),
+    "ideen/<slug:slug>/<int:pk>/status/": Route(
+        "in in no no no no no no done done",
+        "POST",
+        path=P("/ideen/{process}/{idea}/status/"),
+        data={"status": "in_review", "answer": "Wir prüfen."},
+    ),
+    "ideen/<slug:slug>/<int:pk>/zusammenfuehren/": Route(
+        "in in no no no no no no done done",
+        "POST",
+        path=P("/ideen/{process}/{idea}/zusammenfuehren/"),
+        data=lambda w: {"into": str(w.idea2.pk)},
+    ),
+    "ideen/<slug:slug>/<int:pk>/diskussion/": Route(
+        "in in no no done done no no no done", "POST", path=P("/ideen/{process}/{idea}/diskussion/")
+    ),
+}
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+ADMIN_SUFFIXES = (
+    "",
+    "add/",
+    "<path:object_id>/history/",
+    "<path:object_id>/delete/",
+    "<path:object_id>/change/",
+    "<path:object_id>/",
+)
+
+
+def _covered_by_admin_table(route: str) -> bool:
+    for model in admin.site._registry:
+        base = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        if route.startswith(base) and route[len(base) :] in ADMIN_SUFFIXES:
+            return True
+    return False
+
+
+def _key(route: str) -> str:
+    # The admin's app index lists every app label in its pattern; one entry stands for it.
+    return re.sub(r"^admin/\^\(\?P<app_label>[^)]*\)/\$$", "admin/<app_label>/", route)
+
+
+def all_routes() -> list[str]:
+    return [_key(r) for r in _walk(get_resolver().url_patterns) if not _covered_by_admin_table(r)]
+
+
+def test_every_route_has_an_entry():
+    routes = set(all_routes())
+
+    assert sorted(routes - set(ROUTES)) == []
+    assert sorted(set(ROUTES) - routes) == []
+
+
+def _refused(response) -> bool:
+    """Did the view queue an error message (a refusal shown on the page or after a redirect)?"""
+    stored = getattr(response.wsgi_request, "_messages", None)
+    queued = getattr(stored, "_queued_messages", [])
+    return any(message.level >= constants.ERROR for message in queued)
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if 200 <= status < 300:
+        return "no" if _refused(response) else "ok"
+    if status in (301, 302, 303):
+        location = response["Location"]
+        if "/konto/login/" in location or "/admin/login/" in location:
+            return "in"
+        if "/konto/2fa/" in location:
+            return "mfa"
+        return "no" if _refused(response) else "done"
+    return {400: "bad", 401: "auth", 403: "fb", 404: "nf", 405: "na", 429: "many"}.get(
+        status, str(status)
+    )
+
+
+def _client_for(w: World, role: str) -> Client:
+    client = Client(raise_request_exception=True)
+    if role in w.users:
+        client.force_login(w.users[role])
+    return client
+
+
+def _request(client, w, role, route_key, route: Route):
+    path = route.path(w, role) if route.path is not None else "/" + route_key
+    data = route.data(w) if callable(route.data) else (route.data or {})
+    with transaction.atomic():
+        response = client.post(path, data) if route.method == "POST" else client.get(path, data)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.fixture
+def relaxed(settings, tmp_path):
+    settings.QUARTIER_PUBLIC_FORM_RATE_LIMIT = 100000
+    settings.PRIVACY_EXPORT_ROOT = tmp_path
+    settings.ACCOUNT_RATE_LIMITS = False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_routes_answer_each_role_as_the_table_says(role, relaxed):
+    w = build_world()
+    observed, wrong = {}, []
+    for key, route in sorted(ROUTES.items()):
+        # A fresh client each time: no logout and no unread message carries over.
+        outcome = _outcome(_request(_client_for(w, role), w, role, key, route))
+        observed[key] = outcome
+        expected = route.codes()[role]
+        if outcome != expected:
+            wrong.append(f"{route.method} /{key}: expected {expected}, got {outcome}")
+    if os.environ.get("RN_MATRIX_PRINT"):
+        with open(f"/tmp/matrix-{role}.txt", "w") as handle:
+            for key, outcome in sorted(observed.items()):
+                handle.write(f"{key}\t{outcome}\n")
+    assert wrong == []
