@@ -37,6 +37,11 @@ class CourseAdmin(admin.ModelAdmin):
     list_select_related = ["category", "regionalzentrum"]
     inlines = [SessionInline]
 
+    def has_add_permission(self, request):
+        # Staff open courses on the course pages, which keep them to their own Landesverband
+        # or Regionalzentrum; the admin form would offer every one.
+        return request.user.is_active and request.user.is_superuser
+
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):

@@ -15,6 +15,7 @@ the next role finds. ``RN_MATRIX_PRINT=1`` prints the observed table (for a new 
 
 import os
 import re
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -693,4 +694,199 @@ def test_routes_answer_each_role_as_the_table_says(role, relaxed):
         with open(f"/tmp/matrix-{role}.txt", "w") as handle:
             for key, outcome in sorted(observed.items()):
                 handle.write(f"{key}\t{outcome}\n")
+    assert wrong == []
+
+
+# --- Forbidden and absent objects answer alike ----------------------------------------------
+
+
+def _missing_path(route: Route, w: World, role: str) -> str | None:
+    template = getattr(route.path, "template", None)
+    if template is None or "{" not in template:
+        return None
+    values = {}
+    for name, value in _fields(w).items():
+        if isinstance(value, uuid.UUID):
+            values[name] = uuid.uuid4()
+        elif isinstance(value, int):
+            values[name] = 999_999
+        else:
+            values[name] = "gibt-es-nicht"
+    return template.format(**values)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["member_outside", "member", "office_staff_other", "staff"])
+def test_hidden_objects_answer_like_absent_ones(role, relaxed):
+    w = build_world()
+    differences = []
+    for key, route in sorted(ROUTES.items()):
+        if route.codes()[role] != "nf":
+            continue
+        path = _missing_path(route, w, role)
+        if path is None:
+            continue
+        missing = Route(route.expect, route.method, path=lambda _w, _r, p=path: p, data=route.data)
+        outcome = _outcome(_request(_client_for(w, role), w, role, key, missing))
+        if outcome != "nf":
+            differences.append(f"{route.method} /{key}: hidden nf, absent {outcome}")
+    assert differences == []
+
+
+# --- Every ModelAdmin ---------------------------------------------------------------------
+# Per role three letters: changelist, add form, change form of the first row.
+# o ok, i login, f 403, n 404, d redirect, - no row to open.
+
+ADMINS: dict[str, str] = {
+    "account.emailaddress": "iii iii iii iii iii iii fff fff fff ooo",
+    "auth.group": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "ideas.behalfrequest": "iii iii iii iii iii iii fff fff fff ooo",
+    "ideas.comment": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "ideas.exportlog": "ii- ii- ii- ii- ii- ii- ff- ff- ff- of-",
+    "ideas.idea": "iii iii iii iii iii iii fff fff fff ooo",
+    "ideas.programmeprocess": "iii iii iii iii iii iii fff fff fff ooo",
+    "ideas.statuschange": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "members.gliederung": "iii iii iii iii iii iii ofo ofo ofo ooo",
+    "members.membership": "iii iii iii iii iii iii fff fff fff ooo",
+    "members.membershiprequest": "iii iii iii iii iii iii fff fff fff ooo",
+    "members.qualification": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "members.regionalzentrum": "iii iii iii iii iii iii fff fff fff ooo",
+    "members.staffrole": "iii iii iii iii iii iii fff fff fff ooo",
+    "members.user": "iii iii iii iii iii iii fff fff fff ooo",
+    "mfa.authenticator": "iii iii iii iii iii iii fff fff fff ooo",
+    "outbox.outboundmail": "iii iii iii iii iii iii fff fff fff ofo",
+    "parteischule.category": "iii iii iii iii iii iii fff fff fff ooo",
+    "parteischule.certificate": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "parteischule.course": "iii iii iii iii iii iii fff fff fff ooo",
+    "parteischule.coursemessage": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "parteischule.diversityconsentlog": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "parteischule.diversitygoal": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "parteischule.enrolment": "iii iii iii iii iii iii fff fff fff ofo",
+    "parteischule.learningpath": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "privacy.auditentry": "iii iii iii iii iii iii fff fff fff ofo",
+    "privacy.consentrecord": "ii- ii- ii- ii- ii- ii- ff- ff- ff- of-",
+    "privacy.consenttext": "iii iii iii iii iii iii fff fff fff ooo",
+    "privacy.legalpage": "iii iii iii iii iii iii fff fff fff ooo",
+    "quartier.adviceslot": "iii iii iii iii iii iii ofo ofd ofo ofo",
+    "quartier.analysisconfig": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "quartier.contactrequest": "iii iii iii iii iii iii ofo ofd ofo ofo",
+    "quartier.district": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "quartier.election": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "quartier.event": "iii iii iii iii iii iii ooo ood ooo ooo",
+    "quartier.office": "iii iii iii iii iii iii ofo ofd ooo ooo",
+    "quartier.service": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "quartier.usageconcept": "iii iii iii iii iii iii ofo ofd ofo ofo",
+    "rooms.message": "iii iii iii iii iii iii fff fff fff ooo",
+    "rooms.moderationlog": "ii- ii- ii- ii- ii- ii- ff- ff- ff- of-",
+    "rooms.room": "iii iii iii iii iii iii fff fff fff ooo",
+    "socialaccount.socialaccount": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "socialaccount.socialapp": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "socialaccount.socialtoken": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "usersessions.usersession": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+}
+
+
+def _letter(outcome: str) -> str:
+    return {"ok": "o", "in": "i", "fb": "f", "nf": "n", "done": "d", "no": "d"}.get(outcome, "?")
+
+
+def _admin_pages(model) -> list[str | None]:
+    opts = model._meta
+    base = f"/admin/{opts.app_label}/{opts.model_name}/"
+    first = model._default_manager.order_by("pk").first()
+    return [base, base + "add/", f"{base}{first.pk}/change/" if first else None]
+
+
+def test_every_model_admin_has_an_entry():
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+
+    assert sorted(registered - set(ADMINS)) == []
+    assert sorted(set(ADMINS) - registered) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_model_admins_answer_each_role_as_the_table_says(role, relaxed):
+    w = build_world()
+    observed, wrong = {}, []
+    for model in sorted(admin.site._registry, key=lambda m: m._meta.label_lower):
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        letters = ""
+        for path in _admin_pages(model):
+            if path is None:
+                letters += "-"
+                continue
+            route = Route(" ".join(["x"] * len(ROLES)), path=lambda _w, _r, p=path: p)
+            letters += _letter(_outcome(_request(_client_for(w, role), w, role, key, route)))
+        observed[key] = letters
+        expected = ADMINS.get(key, "").split()
+        if len(expected) == len(ROLES) and expected[ROLES.index(role)] != letters:
+            wrong.append(f"{key}: expected {expected[ROLES.index(role)]}, got {letters}")
+    if os.environ.get("RN_MATRIX_PRINT"):
+        with open(f"/tmp/admins-{role}.txt", "w") as handle:
+            for key, letters in sorted(observed.items()):
+                handle.write(f"{key}\t{letters}\n")
+    assert wrong == []
+    assert set(observed) == set(ADMINS)
+
+
+# --- Every websocket route ------------------------------------------------------------------
+# Per role: ok (the handshake is accepted) or no (closed before it, like an unknown room).
+
+WEBSOCKETS: dict[str, tuple[str, str]] = {
+    "ws/raeume/<int:room_id>/": ("/ws/raeume/{room}/", "no no no ok ok ok no no no ok"),
+}
+
+
+def _websocket_routes() -> list[str]:
+    from rotesnetz.routing import websocket_urlpatterns
+
+    return [str(pattern.pattern) for pattern in _flatten(websocket_urlpatterns)]
+
+
+def _flatten(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _flatten(pattern.url_patterns)
+        else:
+            yield pattern
+
+
+def test_every_websocket_route_has_an_entry():
+    assert sorted(_websocket_routes()) == sorted(WEBSOCKETS)
+
+
+def _session_cookie(w: World, role: str):
+    client = _client_for(w, role)
+    if "sessionid" not in client.cookies:
+        return None
+    return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+
+
+@pytest.mark.channels
+@pytest.mark.django_db(transaction=True)
+async def test_websocket_routes_answer_each_role_as_the_table_says(redis_url, relaxed):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from rotesnetz.asgi import application
+
+    w = await sync_to_async(build_world)()
+    fields = await sync_to_async(_fields)(w)
+    wrong = []
+    for route, (template, expect) in WEBSOCKETS.items():
+        for role, expected in zip(ROLES, expect.split(), strict=True):
+            headers = [(b"origin", b"http://127.0.0.1")]
+            cookie = await sync_to_async(_session_cookie)(w, role)
+            if cookie is not None:
+                headers.append(cookie)
+            communicator = WebsocketCommunicator(
+                application, template.format(**fields), headers=headers
+            )
+            connected, _code = await communicator.connect(timeout=5)
+            outcome = "ok" if connected else "no"
+            if connected:
+                await communicator.disconnect()
+            if outcome != expected:
+                wrong.append(f"{route} as {role}: expected {expected}, got {outcome}")
     assert wrong == []
