@@ -17,12 +17,12 @@ from django.utils import timezone
 from parteischule import services as school_services
 from parteischule.models import Feedback
 from quartier import services as office_services
+from rotesnetz.ideas import services as idea_services
 from rotesnetz.members import services as member_services
 from rotesnetz.members.models import MembershipRole, User
 from rotesnetz.privacy import services as privacy_services
 from rotesnetz.rooms import services as room_services
 from rotesnetz.rooms.models import Room
-from rotesnetz.ideas import services as idea_services
 from tests.support.factories import make_member, make_tree
 from tests.support.ideas_factories import make_idea, make_process
 from tests.support.parteischule_factories import make_course
