@@ -387,93 +387,124 @@ async def run(args, rooms: dict):
     base = Server("baseline", "bench.baseline_server:app", {})
     big = rooms["big"]
     our_path = f"/ws/raeume/{big['id']}/"
+    only = set(args.only.split(","))
     try:
         print(f"\nRooms fan-out benchmark ({os.cpu_count()} cores, uvicorn, 1 process each)")
-        print("\nBurst: one room, 20 senders, as fast as possible")
-        for size in sizes:
-            messages = max(40, 20000 // size)
-            b = await burst(base, "/ws/base-big/", big["cookies"][:size], messages, 20)
-            o = await burst(ours, our_path, big["cookies"][:size], messages, 20)
-            print(
-                f" N={size}: {o['delivered']}/{o['expected']} delivered (baseline {b['delivered']}/{b['expected']}), failed connects {o['failed']}"
-            )
-            line("deliveries/s", o["rate"], b["rate"], target="ratio >= 0.25")
-            line("p50 latency", o["p50"], b["p50"], " ms")
-            line("p99 latency", o["p99"], b["p99"], " ms")
-            line("max latency", o["max"], b["max"], " ms")
-
-        print(
-            f"\nSteady chat: 1 room x 500 at 2 msg/s + 5 rooms x 100 at 0.5 msg/s, {args.seconds:.0f} s"
-        )
-        steady_rooms = [(our_path, big["cookies"][:500], 2.0)] + [
-            (f"/ws/raeume/{rooms[f'small{i}']['id']}/", rooms[f"small{i}"]["cookies"], 0.5)
-            for i in range(5)
-        ]
-        base_rooms = [("/ws/base-big/", big["cookies"][:500], 2.0)] + [
-            (f"/ws/base-small{i}/", rooms[f"small{i}"]["cookies"], 0.5) for i in range(5)
-        ]
-        sb = await steady(base, base_rooms, args.seconds)
-        so = await steady(ours, steady_rooms, args.seconds)
-        target = max(100.0, 2.5 * sb["p99"])
-        print(
-            f"  delivered {so['delivered']}/{so['expected']} (lost {so['expected'] - so['delivered']}); baseline {sb['delivered']}/{sb['expected']}"
-        )
-        line("p50 latency", so["p50"], sb["p50"], " ms")
-        line("p99 latency", so["p99"], sb["p99"], " ms", target=f"<= {target:.0f} ms")
-        line("max latency", so["max"], sb["max"], " ms")
-
-        print("\nConference start: N members load the room page and connect at once")
-        n = max(sizes)
-        cb = await conference_start(base, "/ws/base-conf/", big["cookies"][:n], page=False)
-        co = await conference_start(ours, our_path, big["cookies"][:n], page=True)
-        co_ws = await conference_start(ours, our_path, big["cookies"][:n], page=False)
-        print(
-            f"  connected {co['connected']}/{n}, failed {co['failed']} (baseline {cb['connected']}/{n}, failed {cb['failed']})"
-        )
-        line(
-            "time to connect all, with page",
-            co["connect_s"],
-            cb["connect_s"],
-            " s",
-            target="ratio <= 4",
-        )
-        line(
-            "time to connect all, socket only",
-            co_ws["connect_s"],
-            cb["connect_s"],
-            " s",
-            target="ratio <= 4",
-        )
-        line("first broadcast p99", co["first_p99"], cb["first_p99"], " ms", target="<= 250 ms")
-        line(
-            "server memory per idle member",
-            co_ws["kb_per_member"],
-            cb["kb_per_member"],
-            " KB",
-            target="<= 80 KB",
-        )
-        print(
-            f"  server peak memory: ours {ours.peak_kb() / 1024:.0f} MB, baseline {base.peak_kb() / 1024:.0f} MB"
-        )
-
-        print("\nPages (8 concurrent clients, 5 s each)")
-        cookie = big["cookies"][0]
-        results = await pages(
-            ours,
-            cookie,
-            {
-                "bare view (/branding.css)": "/branding.css",
-                "room list (/raeume/)": "/raeume/",
-                "room page, 50 messages": f"/raeume/{big['id']}/",
-            },
-        )
-        bare = results.pop("bare view (/branding.css)")
-        line("bare view req/s", bare)
-        for name, rate in results.items():
-            line(f"{name} req/s", rate, bare)
+        if "burst" in only:
+            await burst_report(ours, base, big, our_path, sizes)
+        if "steady" in only:
+            await steady_report(ours, base, rooms, big, our_path, args.seconds)
+        if "conference" in only:
+            await conference_report(ours, base, big, our_path, max(sizes))
+        if "pages" in only:
+            await pages_report(ours, big)
     finally:
         ours.stop()
         base.stop()
+
+
+async def burst_report(ours, base, big, our_path, sizes):
+    print("\nBurst: one room, 20 senders, as fast as possible")
+    for size in sizes:
+        messages = max(40, 20000 // size)
+        b = await burst(base, "/ws/base-big/", big["cookies"][:size], messages, 20)
+        o = await burst(ours, our_path, big["cookies"][:size], messages, 20)
+        print(
+            f" N={size}: {o['delivered']}/{o['expected']} delivered "
+            f"(baseline {b['delivered']}/{b['expected']}), failed connects {o['failed']}"
+        )
+        line("deliveries/s", o["rate"], b["rate"], target="ratio >= 0.25")
+        line("p50 latency", o["p50"], b["p50"], " ms")
+        line("p99 latency", o["p99"], b["p99"], " ms")
+        line("max latency", o["max"], b["max"], " ms")
+
+
+async def steady_report(ours, base, rooms, big, our_path, seconds):
+    print(f"\nSteady chat: 1 room x 500 at 2 msg/s + 5 rooms x 100 at 0.5 msg/s, {seconds:.0f} s")
+    steady_rooms = [(our_path, big["cookies"][:500], 2.0)] + [
+        (f"/ws/raeume/{rooms[f'small{i}']['id']}/", rooms[f"small{i}"]["cookies"], 0.5)
+        for i in range(5)
+    ]
+    base_rooms = [("/ws/base-big/", big["cookies"][:500], 2.0)] + [
+        (f"/ws/base-small{i}/", rooms[f"small{i}"]["cookies"], 0.5) for i in range(5)
+    ]
+    sb = await steady(base, base_rooms, seconds)
+    so = await steady(ours, steady_rooms, seconds)
+    target = max(100.0, 2.5 * sb["p99"])
+    print(
+        f"  delivered {so['delivered']}/{so['expected']} (lost {so['expected'] - so['delivered']}); "
+        f"baseline {sb['delivered']}/{sb['expected']}"
+    )
+    line("p50 latency", so["p50"], sb["p50"], " ms")
+    line("p99 latency", so["p99"], sb["p99"], " ms", target=f"<= {target:.0f} ms")
+    line("max latency", so["max"], sb["max"], " ms")
+
+
+async def conference_report(ours, base, big, our_path, n):
+    print(f"\nConference start: {n} members load the room page and connect at once")
+    cb = await conference_start(base, "/ws/base-conf/", big["cookies"][:n], page=False)
+    co = await conference_start(ours, our_path, big["cookies"][:n], page=True)
+    co_ws = await conference_start(ours, our_path, big["cookies"][:n], page=False)
+    print(
+        f"  connected {co['connected']}/{n}, failed {co['failed']} "
+        f"(baseline {cb['connected']}/{n}, failed {cb['failed']}); socket only: failed {co_ws['failed']}"
+    )
+    line(
+        "time to connect all, with page",
+        co["connect_s"],
+        cb["connect_s"],
+        " s",
+        target="ratio <= 4",
+    )
+    line(
+        "time to connect all, socket only",
+        co_ws["connect_s"],
+        cb["connect_s"],
+        " s",
+        target="ratio <= 4",
+    )
+    line(
+        "first broadcast p99 (after pages)",
+        co["first_p99"],
+        cb["first_p99"],
+        " ms",
+        target="<= 250 ms",
+    )
+    line(
+        "first broadcast p99 (socket only)",
+        co_ws["first_p99"],
+        cb["first_p99"],
+        " ms",
+        target="<= 250 ms",
+    )
+    line(
+        "server memory per idle member",
+        co_ws["kb_per_member"],
+        cb["kb_per_member"],
+        " KB",
+        target="<= 80 KB",
+    )
+    print(
+        f"  server peak memory: ours {ours.peak_kb() / 1024:.0f} MB, baseline {base.peak_kb() / 1024:.0f} MB"
+    )
+
+
+async def pages_report(ours, big):
+    print("\nPages (8 concurrent clients, 5 s each)")
+    cookie = big["cookies"][0]
+    results = await pages(
+        ours,
+        cookie,
+        {
+            "bare view (/branding.css)": "/branding.css",
+            "room list (/raeume/)": "/raeume/",
+            "room page, 50 messages": f"/raeume/{big['id']}/",
+        },
+    )
+    bare = results.pop("bare view (/branding.css)")
+    line("bare view req/s", bare)
+    for name, rate in results.items():
+        line(f"{name} req/s", rate, bare)
 
 
 def main():

@@ -130,7 +130,14 @@ if DATABASE_URL:
         # The pool keeps connections open across requests; opening one per request cost
         # about 30 % of page throughput (PERFORMANCE-NOTES).
         if env_bool("DATABASE_POOL", default=not TESTING):
-            DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 20}}
+            # Requests wait in line for a connection rather than fail (conference starts).
+            DATABASES["default"]["OPTIONS"] = {
+                "pool": {
+                    "min_size": 2,
+                    "max_size": int(env("DATABASE_POOL_MAX", "20")),
+                    "timeout": int(env("DATABASE_POOL_TIMEOUT", "120")),
+                }
+            }
             DATABASES["default"]["CONN_MAX_AGE"] = 0
         else:
             # Tests close connections after each use, or consumer threads would keep the

@@ -106,7 +106,22 @@ def _broadcast_message(kind: str, message_id: int, message: Message | None = Non
     )
 
 
+def page_version(room_id: int) -> int:
+    """A counter that changes with every change of a room's messages (for the page cache)."""
+    return cache.get(f"rooms:version:{room_id}") or 0
+
+
+def _bump_page_version(room_id: int) -> None:
+    key = f"rooms:version:{room_id}"
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
+
+
 def _after_commit_broadcast(kind: str, message: Message) -> None:
+    transaction.on_commit(lambda: _bump_page_version(message.room_id))
     if kind == "message":
         # A new message has no reactions yet and carries its author and parent: no refetch.
         message._prefetched_objects_cache = {"reactions": Reaction.objects.none()}

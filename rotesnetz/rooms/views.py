@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +17,7 @@ from rotesnetz.members.models import Gliederung
 from . import selectors, services
 from .forms import HideForm, MessageForm, RoomForm
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Message, ReadState
-from .render import message_context
+from .render import message_context, message_html
 from .rules import can_lead_rooms_of, can_moderate_room, can_post
 from .services import RoomError
 
@@ -59,19 +61,21 @@ def room_detail(request, pk):
         before = int(request.GET.get("vor", "0"))
     except ValueError:
         before = 0
-    page, has_more = selectors.messages_page(room=room, before_id=before or None)
+    listing = _message_listing(room, before)
     can_moderate = can_moderate_room(request.user, room)
     state = ReadState.objects.filter(room=room, user=request.user).first()
-    if page and not before and (state is None or state.last_read_id < page[-1].pk):
-        services.read_mark(room=room, user=request.user, message_id=page[-1].pk)
+    if (
+        listing["last_id"]
+        and not before
+        and (state is None or state.last_read_id < listing["last_id"])
+    ):
+        services.read_mark(room=room, user=request.user, message_id=listing["last_id"])
     context = {
         "room": room,
-        # Compact messages: the action menus are added by the script, or reached through each
-        # message's own page without JavaScript. A full page of forms was most of the cost.
-        "items": [message_context(m, viewer=request.user, live=True) for m in page],
-        "has_more": has_more,
-        "oldest_id": page[0].pk if page else None,
-        "last_id": page[-1].pk if page and not before else 0,
+        "messages_html": listing["html"],
+        "has_more": listing["has_more"],
+        "oldest_id": listing["oldest_id"],
+        "last_id": listing["last_id"] if not before else 0,
         "pinned": selectors.pinned_messages(room=room),
         "can_post": can_post(request.user, room),
         "can_moderate": can_moderate,
@@ -87,6 +91,27 @@ def room_detail(request, pk):
         "draft": request.session.pop("rooms_draft", ""),
     }
     return render(request, "rooms/room_detail.html", context)
+
+
+def _message_listing(room, before: int) -> dict:
+    """The rendered message list of a page, shared by everyone who opens the room.
+
+    Compact messages carry nothing of the viewer (the script marks one's own messages and
+    reactions, and the action menus come from a template), so when hundreds of members open
+    a room at the start of a conference, it is rendered once per change and language.
+    """
+    key = f"rooms:page:{room.pk}:{services.page_version(room.pk)}:{get_language()}:{before}"
+    listing = cache.get(key)
+    if listing is None:
+        page, has_more = selectors.messages_page(room=room, before_id=before or None)
+        listing = {
+            "html": "".join(message_html(m, live=True) for m in page),
+            "has_more": has_more,
+            "oldest_id": page[0].pk if page else None,
+            "last_id": page[-1].pk if page else 0,
+        }
+        cache.set(key, listing, timeout=300)
+    return listing
 
 
 def _client_texts() -> dict[str, str]:
