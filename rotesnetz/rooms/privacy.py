@@ -82,7 +82,7 @@ def export_rooms(user) -> dict:
 def erase_rooms(user) -> None:
     from rotesnetz.privacy.services import identity_of, rows_naming, scrub_rows
 
-    from .services import message_broadcast_update
+    from .services import message_broadcast_update, room_pages_forget
 
     identity = identity_of(user)
     Mention.objects.filter(user=user).delete()
@@ -107,12 +107,13 @@ def erase_rooms(user) -> None:
         )
     scrub_rows(Message.objects.all(), identity, ["hidden_reason"])
     scrub_rows(ModerationLog.objects.all(), identity, ["reason"])
-    affected = set(changed) | set(
-        Message.objects.filter(author=user).values_list("pk", flat=True)[:1000]
-    )
+    affected = set(changed) | set(Message.objects.filter(author=user).values_list("pk", flat=True))
+
+    rooms = set(Message.objects.filter(pk__in=affected).values_list("room_id", flat=True))
 
     def broadcast():
-        # Open rooms learn the new text and "deleted member" once the deletion is committed.
+        # Cached pages and open rooms learn the new text and "deleted member" after commit.
+        room_pages_forget(room_ids=rooms)
         for pk in sorted(affected):
             message_broadcast_update(message_id=pk)
 

@@ -130,6 +130,23 @@ def _after_commit_broadcast(kind: str, message: Message) -> None:
         transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
 
 
+def room_pages_forget(*, room_ids) -> None:
+    """Drop the cached message lists of these rooms (e.g. after an erasure): the version moves
+    on, and the rendered pages go from Redis at once instead of when they expire."""
+    for room_id in set(room_ids):
+        _bump_page_version(room_id)
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        return
+    try:
+        redis = client(write=True)
+        for room_id in set(room_ids):
+            for key in redis.scan_iter(match=f"*rooms:page:{room_id}:*", count=500):
+                redis.delete(key)
+    except Exception:  # the versions moved on: the old pages are unreachable and expire
+        logger.warning("rooms: could not drop cached pages", exc_info=True)
+
+
 def message_broadcast_update(*, message_id: int) -> None:
     """Tell open rooms that a message changed outside a member's command (e.g. an erasure)."""
     if Message.objects.filter(pk=message_id).exists():

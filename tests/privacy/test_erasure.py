@@ -86,6 +86,10 @@ def test_erasure_leaves_nothing_findable(
         author=other.user,
         text="Danke @**Zenobia Quillfeather** – schreib an zenobia.q@example.org",
     )
+    # The room page is rendered once (and cached in Redis) before the deletion.
+    client.force_login(other.user)
+    assert person.name in client.get(f"/raeume/{world.room.pk}/").content.decode()
+    assert "zenobia quillfeather" in redis_dump()
     client.force_login(person.user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/konto/daten/", {"password": PASSWORD})
