@@ -69,3 +69,35 @@ compile_messages() {
 free_port() {
   "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+pip_audit() {
+  # Known vulnerabilities of exactly the locked packages (uv.lock, all groups), looked up in
+  # PyPI's vulnerability data. If that service cannot be reached from this machine, CI
+  # (CI=true) fails and says so, because an audit that did not run must not look like a pass;
+  # locally it is a warning. RN_PIP_AUDIT=0 skips the step on purpose (and says so).
+  if [ "${RN_PIP_AUDIT:-1}" = "0" ]; then
+    say "pip-audit übersprungen: RN_PIP_AUDIT=0 gesetzt."
+    return 0
+  fi
+  local requirements output
+  requirements="$(mktemp)"
+  "$ROOT/.uv-tool/bin/uv" export --frozen --all-groups --no-hashes --no-emit-project \
+    --format requirements-txt --quiet >"$requirements"
+  if output="$("$ROOT/.venv/bin/pip-audit" --disable-pip --no-deps -r "$requirements" \
+      --progress-spinner off 2>&1)"; then
+    rm -f "$requirements"
+    printf '%s\n' "$output" | grep -v '^WARNING:pip_audit' || true
+    return 0
+  fi
+  rm -f "$requirements"
+  if printf '%s' "$output" | grep -qiE 'ConnectionError|ProxyError|Max retries|NewConnectionError|Name or service not known|Temporary failure in name resolution|timed out'; then
+    local why="pip-audit: der Schwachstellendienst (PyPI) ist von diesem Rechner aus nicht erreichbar ($(printf '%s' "$output" | grep -oiE "Failed to establish a new connection: [^\"')]*|Name or service not known|Temporary failure in name resolution|timed out" | head -n 1))."
+    if [ -n "${CI:-}" ]; then
+      die "$why Mit CI=true ist das ein Fehler: ungeprüfte Pakete dürfen nicht als geprüft gelten."
+    fi
+    say "$why Lokal nur eine Warnung; in CI (CI=true) schlägt dieser Schritt fehl."
+    return 0
+  fi
+  printf '%s\n' "$output"
+  die "pip-audit meldet bekannte Schwachstellen in den gesperrten Paketen."
+}

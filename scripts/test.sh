@@ -24,6 +24,14 @@ say "Lint: ruff"
   "$ROOT/.venv/bin/ruff" format --diff . | head -50
   die "ruff format: Dateien sind nicht formatiert (make format)."
 }
+say "Sicherheit: bandit (eigener Code; Befunde beheben oder mit # nosec und Grund begründen)"
+SOURCES=(rotesnetz)
+for part in quartier parteischule konferenzen; do [ -d "$ROOT/$part" ] && SOURCES+=("$part"); done
+"$ROOT/.venv/bin/bandit" -q -r "${SOURCES[@]}" -x '*/migrations/*' 2>/dev/null \
+  || { "$ROOT/.venv/bin/bandit" -q -r "${SOURCES[@]}" -x '*/migrations/*'; die "bandit meldet Befunde."; }
+
+say "Sicherheit: pip-audit (die Pakete aus uv.lock)"
+pip_audit
 say "Übersetzungen vollständig?"
 "$PY" scripts/check_translations.py
 

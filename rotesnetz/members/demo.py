@@ -13,8 +13,9 @@ from .models import (
     User,
 )
 
-DEMO_PASSWORD = "rotesnetz-demo"  # noqa: S105 - printed on purpose, demo only
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"  # noqa: S105
+# Printed on purpose by `manage.py demo`; demo accounts only, never real ones.
+DEMO_PASSWORD = "rotesnetz-demo"  # noqa: S105  # nosec B105
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"  # noqa: S105  # nosec B105
 
 K = GliederungKind
 # (slug, name, kind, parent slug, ag_type)

@@ -303,7 +303,8 @@ def _session_keys_of(user) -> list[str]:
     for session in Session.objects.filter(expire_date__gt=now).iterator(chunk_size=500):
         try:
             data = session.get_decoded()
-        except Exception:  # noqa: S112 - an unreadable session names nobody
+        # An unreadable session (other key, corrupt) names nobody: skip it.
+        except Exception:  # noqa: S112  # nosec B112
             continue
         if str(data.get("_auth_user_id")) == str(user.pk):
             keys.add(session.session_key)
