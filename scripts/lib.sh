@@ -91,7 +91,7 @@ pip_audit() {
   fi
   rm -f "$requirements"
   if printf '%s' "$output" | grep -qiE 'ConnectionError|ProxyError|Max retries|NewConnectionError|Name or service not known|Temporary failure in name resolution|timed out'; then
-    local why="pip-audit: der Schwachstellendienst (PyPI) ist von diesem Rechner aus nicht erreichbar ($(printf '%s' "$output" | grep -oiE "Failed to establish a new connection: [^\"')]*|Name or service not known|Temporary failure in name resolution|timed out" | head -n 1))."
+    local why="pip-audit: der Schwachstellendienst (PyPI) ist von diesem Rechner aus nicht erreichbar ($(printf '%s' "$output" | grep -oiE "Failed to establish a new connection: [^\"')]*|Name or service not known|Temporary failure in name resolution|timed out" | tail -n 1))."
     if [ -n "${CI:-}" ]; then
       die "$why Mit CI=true ist das ein Fehler: ungeprüfte Pakete dürfen nicht als geprüft gelten."
     fi
