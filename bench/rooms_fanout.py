@@ -513,6 +513,7 @@ def main():
     parser.add_argument(
         "--seconds", type=float, default=60.0, help="duration of the steady scenario"
     )
+    parser.add_argument("--only", default="burst,steady,conference,pages", help="scenarios to run")
     args = parser.parse_args()
     rooms = prepare([int(s) for s in args.sizes.split(",")])  # the ORM outside the event loop
     asyncio.run(run(args, rooms))

@@ -131,12 +131,12 @@ if DATABASE_URL:
         # The pool keeps connections open across requests; opening one per request cost
         # about 30 % of page throughput (PERFORMANCE-NOTES).
         if env_bool("DATABASE_POOL", default=not TESTING):
-            # Requests wait in line for a connection rather than fail (conference starts).
+            # Pool size and wait are settings: they must match PostgreSQL's max_connections.
             DATABASES["default"]["OPTIONS"] = {
                 "pool": {
                     "min_size": 2,
                     "max_size": int(env("DATABASE_POOL_MAX", "20")),
-                    "timeout": int(env("DATABASE_POOL_TIMEOUT", "120")),
+                    "timeout": int(env("DATABASE_POOL_TIMEOUT", "30")),
                 }
             }
             DATABASES["default"]["CONN_MAX_AGE"] = 0
