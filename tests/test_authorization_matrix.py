@@ -29,8 +29,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from parteischule import services as school_services
 from parteischule.models import CourseSession
+from quartier import services as office_services
 from quartier.enums import TeamRole
-from quartier.models import UsageConcept
+from quartier.models import TeamMember
 from quartier.tokens import booking_token, registration_token
 from rotesnetz.ideas.models import BehalfRequest
 from rotesnetz.members import services as member_services
@@ -114,8 +115,6 @@ def build_world() -> World:
     # Quartier: an office in the OV (this) and one in the other LV (other), each with its lead.
     o["office"] = make_office(gliederung=tree["ov"])
     o["other_office"] = make_office(gliederung=tree["other_ov"])
-    from quartier.models import TeamMember
-
     TeamMember.objects.create(office=o["office"], user=users["office_staff"], role=TeamRole.LEAD)
     TeamMember.objects.create(
         office=o["other_office"], user=users["office_staff_other"], role=TeamRole.LEAD
@@ -123,8 +122,6 @@ def build_world() -> World:
     o["contact"] = make_contact_request(o["office"])
     o["slot"] = make_slot(o["office"], advisor=users["office_staff"])
     o["free_slot"] = make_slot(o["office"], advisor=users["office_staff"])
-    from quartier import services as office_services
-
     booking = office_services.advice_booking_create(
         slot_id=o["slot"].pk, name="Clara Citizen", email="clara@example.org"
     ).booking
@@ -135,7 +132,6 @@ def build_world() -> World:
     )
     o["registration_token"] = registration_token(registration)
     o["concept"] = make_concept(o["office"], by=users["vorstand"])
-    UsageConcept.objects.filter(pk=o["concept"].pk)
     # Parteischule: a course of the LV's Regionalzentrum; the member is enrolled.
     zentrum = make_zentrum(landesverband=tree["lv"])
     zentrum.gliederungen.add(tree["ub"])

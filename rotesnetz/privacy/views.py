@@ -1,5 +1,6 @@
 """Own data, account deletion, and the legal pages. Thin: parse, authorise, call a service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
@@ -39,8 +40,6 @@ def my_data(request):
 
 
 def export_hours() -> int:
-    from django.conf import settings
-
     return settings.PRIVACY_EXPORT_HOURS
 
 
