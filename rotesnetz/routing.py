@@ -1,3 +1,5 @@
 """Every websocket route of the platform, named in one place."""
 
-websocket_urlpatterns: list = []
+from konferenzen.routing import websocket_urlpatterns as konferenzen_routes
+
+websocket_urlpatterns: list = [*konferenzen_routes]

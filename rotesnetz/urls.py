@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
+    path("konferenzen/", include("konferenzen.urls")),
     path("", include("rotesnetz.members.urls")),
 ]
 

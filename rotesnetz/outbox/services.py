@@ -1,13 +1,23 @@
 """Enqueue, send and retry mails through the outbox. Every mail of the platform goes here."""
 
 import contextlib
+import hashlib
 import logging
+import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email import policy as email_policy
+from email.charset import BASE64, QP, Charset
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,7 +28,15 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 6
+# Rows a worker claimed but never handed to the SMTP server go back to the queue after this
+# long (``settings.OUTBOX_STALE_SENDING_SECONDS`` overrides it). Taking a row back is safe even
+# from a worker that is only slow: it hands a mail over only while it still holds the claim.
 STALE_SENDING = timedelta(minutes=10)
+
+
+def _stale_sending() -> timedelta:
+    seconds = getattr(settings, "OUTBOX_STALE_SENDING_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds is not None else STALE_SENDING
 
 
 @dataclass
@@ -123,6 +141,148 @@ def _message(row: OutboundMail) -> EmailMultiAlternatives:
     return message
 
 
+# --- Delivery -------------------------------------------------------------------------------
+#
+# A mail counts as sent when the row says so, and the row says so only if this worker still
+# holds its claim (compare-and-set on ``sending_since`` and ``attempts``). Over SMTP the row is
+# marked *after* the message text went out and *before* the final "." that makes the server
+# accept it (RFC 5321 4.1.1.4: a server that never saw the "." discards the message). So:
+#   - a worker killed before the mark leaves the row in "sending" and the server discarded the
+#     text: the sweeper hands the row out again, nobody got it twice;
+#   - a worker killed after the mark has sent the "." (or dies in the microseconds between the
+#     commit and one socket write): the row stays "sent";
+#   - a slow worker whose row the sweeper took back loses the compare-and-set, drops the
+#     connection without the "." and leaves the row to whoever claimed it now.
+
+_QP_UTF8 = Charset("utf-8")
+_QP_UTF8.body_encoding = QP
+_B64_UTF8 = Charset("utf-8")
+_B64_UTF8.body_encoding = BASE64
+_SMTP_POLICY = email_policy.compat32.clone(linesep="\r\n")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class _ClaimLost(Exception):
+    """Another worker owns the row now; this one must not hand it over."""
+
+
+class _AfterHandOver(Exception):
+    """The server did not confirm a mail already marked as sent."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _hand_over(row: OutboundMail) -> bool:
+    return (
+        OutboundMail.objects.filter(
+            pk=row.pk,
+            status=MailStatus.SENDING,
+            sending_since=row.sending_since,
+            attempts=row.attempts,
+        ).update(status=MailStatus.SENT, sent_at=timezone.now(), last_error="")
+        == 1
+    )
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _mime_bytes(row: OutboundMail, from_email: str) -> bytes:
+    """The message as SMTP bytes (CRLF). The standard library's compat32 builder is about three
+    times faster than ``EmailMessage.message()``, which matters for mails to thousands."""
+    text = MIMEText(row.body, "plain", _QP_UTF8)
+    if row.attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(text)
+        for attachment in row.attachments:
+            mimetype, *params = [part.strip() for part in attachment["mimetype"].split(";")]
+            maintype, _, subtype = mimetype.partition("/")
+            if maintype == "text":
+                part = MIMEText(attachment["content"], subtype, _B64_UTF8)
+            else:
+                part = MIMEApplication(attachment["content"].encode(), subtype)
+            for param in params:
+                name, _, value = param.partition("=")
+                if name.lower() != "charset":
+                    part.set_param(name, value.strip('"'))
+            part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+            message.attach(part)
+    else:
+        message = text
+    name, address = parseaddr(from_email)
+    domain = address.rpartition("@")[2] or "localhost"
+    message["Subject"] = _header(row.subject)
+    message["From"] = from_email if from_email.isascii() else Header(from_email, "utf-8")
+    message["To"] = row.to
+    message["Date"] = formatdate()
+    # Stable per row: should a receiver ever see it twice, it can tell.
+    digest = hashlib.sha256(row.key.encode()).hexdigest()[:16]
+    message["Message-ID"] = f"<outbox.{row.pk}.{digest}@{domain}>"
+    return message.as_bytes(policy=_SMTP_POLICY)
+
+
+def _rset(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
+
+
+def _smtp_deliver(backend: SmtpBackend, row: OutboundMail) -> None:
+    smtp = backend.connection
+    from_email = settings.DEFAULT_FROM_EMAIL
+    sender = backend.prep_address(from_email)
+    recipient = backend.prep_address(row.to)
+    data = _LEADING_DOT.sub(b"..", _mime_bytes(row, from_email))
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        _rset(smtp)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _rset(smtp)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        _rset(smtp)
+        raise smtplib.SMTPDataError(code, reply)
+    smtp.send(data)
+    if not _hand_over(row):
+        # Without the final "." the server discards what it got; QUIT would be read as text.
+        smtp.close()
+        backend.connection = None
+        raise _ClaimLost
+    try:
+        smtp.send(b".\r\n")
+        code, reply = smtp.getreply()
+    except (OSError, smtplib.SMTPException) as error:
+        raise _AfterHandOver(error) from error
+    if code != 250:
+        raise _AfterHandOver(smtplib.SMTPDataError(code, reply))
+
+
+def _other_deliver(backend, row: OutboundMail) -> None:
+    """Console, in-memory and other backends: mark, then hand over."""
+    if not _hand_over(row):
+        raise _ClaimLost
+    try:
+        backend.send_messages([_message(row)])
+    except (OSError, smtplib.SMTPException) as error:
+        raise _AfterHandOver(error) from error
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 400 <= code < 500
+
+
 def outbound_send_batch(*, ids: list[int]) -> dict[str, int]:
     """Send the rows over one SMTP connection; each row ends sent, failed or queued again."""
     rows = _claim(ids)
@@ -136,22 +296,51 @@ def outbound_send_batch(*, ids: list[int]) -> dict[str, int]:
         _requeue(rows, str(error))
         counts["retry"] = len(rows)
         return counts
+    deliver = _smtp_deliver if isinstance(connection, SmtpBackend) else _other_deliver
     try:
         for index, row in enumerate(rows):
             try:
-                connection.send_messages([_message(row)])
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-                _fail(row, _smtp_reason(error))
+                if isinstance(connection, SmtpBackend) and connection.connection is None:
+                    connection.open()
+                deliver(connection, row)
+            except _ClaimLost:
+                logger.info("outbox: mail %s was taken over by another worker", row.pk)
+            except ValueError as error:  # an address that cannot be sent to
+                _fail(row, str(error))
                 counts["failed"] += 1
+            except (
+                smtplib.SMTPRecipientsRefused,
+                smtplib.SMTPSenderRefused,
+                smtplib.SMTPDataError,
+            ) as error:
+                # The server refused this one mail and stays ready for the next one.
+                if _is_temporary(error):
+                    _requeue([row], _smtp_reason(error))
+                    counts["retry"] += 1
+                else:
+                    _fail(row, _smtp_reason(error))
+                    counts["failed"] += 1
+            except _AfterHandOver as wrapped:
+                # Marked sent, but the server did not confirm: without its 250 the mail is not
+                # delivered (RFC 5321), so it goes back to the queue or fails for good.
+                error = wrapped.error
+                if isinstance(error, smtplib.SMTPDataError) and not _is_temporary(error):
+                    _fail(row, _smtp_reason(error))
+                    counts["failed"] += 1
+                    continue
+                _requeue([row], _smtp_reason(error))
+                if isinstance(error, smtplib.SMTPDataError):
+                    counts["retry"] += 1
+                    continue
+                _requeue(rows[index + 1 :], str(error))
+                counts["retry"] += len(rows) - index
+                break
             except (OSError, smtplib.SMTPException) as error:
-                # The connection broke: this row and the rest go back to the queue.
+                # The connection broke before the hand-over: this row and the rest go back.
                 _requeue(rows[index:], str(error))
                 counts["retry"] += len(rows) - index
                 break
             else:
-                OutboundMail.objects.filter(pk=row.pk).update(
-                    status=MailStatus.SENT, sent_at=timezone.now(), last_error=""
-                )
                 counts["sent"] += 1
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
@@ -166,11 +355,22 @@ def _smtp_reason(error: Exception) -> str:
             for code, message in error.recipients.values()
         ]
         return "; ".join(reasons)[:1000]
+    code, message = getattr(error, "smtp_code", None), getattr(error, "smtp_error", None)
+    if code is not None and message is not None:
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return f"{code} {text}"[:1000]
     return str(error)[:1000]
 
 
+def _ours(row: OutboundMail):
+    """The row, as long as no other worker has claimed it since this one did."""
+    return OutboundMail.objects.filter(
+        pk=row.pk, sending_since=row.sending_since, attempts=row.attempts
+    )
+
+
 def _fail(row: OutboundMail, reason: str) -> None:
-    OutboundMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED, last_error=reason)
+    _ours(row).update(status=MailStatus.FAILED, last_error=reason)
     logger.warning("outbox: mail %s to recipient failed: %s", row.pk, reason)
 
 
@@ -181,7 +381,7 @@ def _requeue(rows: list[OutboundMail], reason: str) -> None:
             _fail(row, reason)
             continue
         backoff = timedelta(seconds=min(3600, 30 * 2 ** (row.attempts - 1)))
-        OutboundMail.objects.filter(pk=row.pk).update(
+        _ours(row).update(
             status=MailStatus.QUEUED, next_attempt_at=now + backoff, last_error=reason[:1000]
         )
 
@@ -190,9 +390,13 @@ def outbound_sweep() -> int:
     """Send what the broker never delivered, what is due for a retry, and what a dead worker
     left in "sending". Returns how many rows were handed out again."""
     now = timezone.now()
-    OutboundMail.objects.filter(
-        status=MailStatus.SENDING, sending_since__lt=now - STALE_SENDING
-    ).update(status=MailStatus.QUEUED, next_attempt_at=None)
+    stale = OutboundMail.objects.filter(
+        status=MailStatus.SENDING, sending_since__lt=now - _stale_sending()
+    )
+    stale_ids = list(stale.values_list("id", flat=True)[:5000])
+    if stale_ids:
+        stale.filter(id__in=stale_ids).update(status=MailStatus.QUEUED, next_attempt_at=None)
+        logger.warning("outbox: %d mails left in sending by a worker go out again", len(stale_ids))
     due = list(
         OutboundMail.objects.filter(
             status=MailStatus.QUEUED, created_at__lt=now - timedelta(seconds=30)
@@ -201,8 +405,10 @@ def outbound_sweep() -> int:
         .order_by("id")
         .values_list("id", flat=True)[:5000]
     )
-    outbound_dispatch(ids=due)
-    return len(due)
+    # Rows taken back from a dead worker go out now, however young they are.
+    ids = sorted(set(due) | set(stale_ids))
+    outbound_dispatch(ids=ids)
+    return len(ids)
 
 
 def outbound_retry(*, ids: list[int]) -> int:
