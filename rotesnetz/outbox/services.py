@@ -5,6 +5,7 @@ import hashlib
 import logging
 import re
 import smtplib
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import policy as email_policy
@@ -229,8 +230,19 @@ def _rset(smtp: smtplib.SMTP) -> None:
         smtp.rset()
 
 
+def _no_delay(smtp: smtplib.SMTP) -> None:
+    """The final "." goes out as its own small write after the text: without TCP_NODELAY,
+    Nagle's algorithm holds it back until the server's delayed ACK (about 40 ms per mail)."""
+    sock = getattr(smtp, "sock", None)
+    if sock is not None and not getattr(smtp, "_outbox_nodelay", False):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        smtp._outbox_nodelay = True
+
+
 def _smtp_deliver(backend: SmtpBackend, row: OutboundMail) -> None:
     smtp = backend.connection
+    _no_delay(smtp)
     from_email = settings.DEFAULT_FROM_EMAIL
     sender = backend.prep_address(from_email)
     recipient = backend.prep_address(row.to)
