@@ -7,7 +7,7 @@ one mail per registrant and purpose.
 
 from django.urls import reverse
 
-from rotesnetz.outbox.services import Attachment, MailSpec
+from rotesnetz.outbox.services import Attachment, MailMerge, MailSpec
 
 from . import ical
 from .enums import MailPurpose
@@ -32,118 +32,136 @@ def dial_in_key(conference: Conference, registration: Registration) -> str:
     return key(MailPurpose.DIAL_IN, conference, registration)
 
 
-def _spec(
-    *,
-    purpose: str,
-    mail_key: str,
-    template: str,
-    registration: Registration,
-    conference: Conference,
-    context: dict | None = None,
-    calendar: str = "",
-    method: str = "REQUEST",
-) -> MailSpec:
-    attachments = []
-    if calendar:
-        attachments.append(
-            Attachment(
-                filename=ICS_FILENAME,
-                content=calendar,
-                mimetype=f"text/calendar; charset=utf-8; method={method}",
-            )
+def _calendar_attachment(calendar: str, method: str) -> list[Attachment]:
+    if not calendar:
+        return []
+    return [
+        Attachment(
+            filename=ICS_FILENAME,
+            content=calendar,
+            mimetype=f"text/calendar; charset=utf-8; method={method}",
         )
-    return MailSpec(
-        key=mail_key,
-        to=registration.recipient,
-        template=f"konferenzen/{template}",
-        context={
-            "conference": conference,
-            "registration": registration,
-            "name": registration.display_name,
-            "path": registration_path(registration, conference),
-            "public_path": reverse("konferenzen:detail", args=[conference.slug]),
-            **(context or {}),
-        },
-        purpose=purpose,
-        related=conference.related_key,
-        attachments=attachments,
-    )
+    ]
+
+
+class Batch:
+    """One kind of mail to many registrants of a conference: the templates are rendered once
+    (the name and the personal link filled in per person), the calendar is built once."""
+
+    def __init__(
+        self,
+        *,
+        purpose: str,
+        template: str,
+        conference: Conference,
+        context: dict | None = None,
+        calendar: str = "",
+        method: str = "REQUEST",
+        key_extra: tuple = (),
+    ):
+        self.purpose = purpose
+        self.conference = conference
+        self.key_extra = key_extra
+        self.template = f"konferenzen/{template}"
+        self.attachments = _calendar_attachment(calendar, method)
+        self.merge = MailMerge(
+            self.template,
+            {
+                "conference": conference,
+                "public_path": reverse("konferenzen:detail", args=[conference.slug]),
+                **(context or {}),
+            },
+            fields=("name", "path"),
+        )
+
+    def key(self, registration: Registration) -> str:
+        return key(self.purpose, self.conference, registration, *self.key_extra)
+
+    def spec(self, registration: Registration) -> MailSpec:
+        return MailSpec(
+            key=self.key(registration),
+            to=registration.recipient,
+            template=self.template,
+            context={},
+            purpose=self.purpose,
+            related=self.conference.related_key,
+            attachments=self.attachments,
+            rendered=self.merge.fill(
+                {
+                    "name": registration.display_name,
+                    "path": registration_path(registration, self.conference),
+                }
+            ),
+        )
 
 
 def guest_confirm(registration: Registration, conference: Conference) -> MailSpec:
-    return _spec(
+    return MailSpec(
+        key=key(MailPurpose.GUEST_CONFIRM, conference, registration, registration.round),
+        to=registration.recipient,
+        template="konferenzen/guest_confirm",
+        context={
+            "conference": conference,
+            "name": registration.display_name,
+            "confirm_path": reverse("konferenzen:guest_confirm", args=[registration.token]),
+        },
         purpose=MailPurpose.GUEST_CONFIRM,
-        mail_key=key(MailPurpose.GUEST_CONFIRM, conference, registration, registration.round),
-        template="guest_confirm",
-        registration=registration,
-        conference=conference,
-        context={"confirm_path": reverse("konferenzen:guest_confirm", args=[registration.token])},
+        related=conference.related_key,
     )
 
 
 def registered(registration: Registration, conference: Conference) -> MailSpec:
-    return _spec(
+    return MailSpec(
+        key=key(MailPurpose.REGISTERED, conference, registration, registration.round),
+        to=registration.recipient,
+        template="konferenzen/registered",
+        context={
+            "conference": conference,
+            "name": registration.display_name,
+            "path": registration_path(registration, conference),
+        },
         purpose=MailPurpose.REGISTERED,
-        mail_key=key(MailPurpose.REGISTERED, conference, registration, registration.round),
-        template="registered",
-        registration=registration,
-        conference=conference,
-        calendar=ical.calendar_for(conference, method="REQUEST"),
+        related=conference.related_key,
+        attachments=_calendar_attachment(ical.calendar_for(conference), "REQUEST"),
     )
 
 
-def dial_in(
-    registration: Registration, conference: Conference, data: DialIn | None, calendar: str
-) -> MailSpec:
-    """``calendar`` is the same for every registrant: build it once per batch."""
-    return _spec(
+def dial_in_batch(conference: Conference, data: DialIn | None) -> Batch:
+    return Batch(
         purpose=MailPurpose.DIAL_IN,
-        mail_key=dial_in_key(conference, registration),
         template="dial_in",
-        registration=registration,
         conference=conference,
         context={"dial_in": data},
-        calendar=calendar,
+        calendar=ical.calendar_for(conference, data, method="REQUEST"),
     )
 
 
-def changed(
-    registration: Registration,
-    conference: Conference,
-    data: DialIn | None,
-    calendar: str,
-    *,
-    with_dial_in: bool,
-) -> MailSpec:
-    return _spec(
+def changed_batch(conference: Conference, data: DialIn | None) -> Batch:
+    """``data`` only once the dial-in mail has gone out."""
+    return Batch(
         purpose=MailPurpose.CHANGED,
-        mail_key=key(MailPurpose.CHANGED, conference, registration, conference.sequence),
         template="changed",
-        registration=registration,
         conference=conference,
-        context={"dial_in": data if with_dial_in else None},
-        calendar=calendar,
+        context={"dial_in": data},
+        calendar=ical.calendar_for(conference, data, method="REQUEST"),
+        key_extra=(conference.sequence,),
     )
 
 
-def cancelled(registration: Registration, conference: Conference, calendar: str) -> MailSpec:
-    return _spec(
+def cancelled_batch(conference: Conference) -> Batch:
+    return Batch(
         purpose=MailPurpose.CANCELLED,
-        mail_key=key(MailPurpose.CANCELLED, conference, registration),
         template="cancelled",
-        registration=registration,
         conference=conference,
-        calendar=calendar,
+        calendar=ical.calendar_for(conference, method="CANCEL"),
         method="CANCEL",
     )
 
 
-def reminder(registration: Registration, conference: Conference, data: DialIn | None) -> MailSpec:
-    return _spec(
+def reminder_batch(conference: Conference, data: DialIn | None) -> Batch:
+    return Batch(
         purpose=MailPurpose.REMINDER,
-        mail_key=key(MailPurpose.REMINDER, conference, registration),
         template="reminder",
-        registration=registration,
         conference=conference,
         context={"dial_in": data},
     )

@@ -6,7 +6,7 @@ the outbox, live events, signals) for after the commit.
 
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -25,7 +25,7 @@ from rotesnetz.members.rules import is_staff_for
 from rotesnetz.outbox.models import MailStatus, OutboundMail
 from rotesnetz.outbox.services import mail_enqueue, mail_enqueue_many, outbound_retry
 
-from . import groups, ical, mails, scheduling
+from . import groups, mails, scheduling
 from .briefing import briefing_csv
 from .enums import (
     Audience,
@@ -33,7 +33,6 @@ from .enums import (
     ContributorRole,
     DialInTiming,
     Format,
-    MailPurpose,
     Provider,
     QuestionStatus,
     RegistrationStatus,
@@ -544,8 +543,7 @@ def _welcome(conference: Conference, registration: Registration) -> None:
     """The one mail after registering: once the dial-in data has gone out, it is that mail."""
     if conference.dial_in_released_at:
         data = DialIn.objects.filter(conference=conference).first()
-        calendar = ical.calendar_for(conference, data, method="REQUEST")
-        mail_enqueue(mails.dial_in(registration, conference, data, calendar))
+        mail_enqueue(mails.dial_in_batch(conference, data).spec(registration))
     else:
         mail_enqueue(mails.registered(registration, conference))
 
@@ -669,17 +667,11 @@ def registration_cancel(*, registration_id: int) -> Registration:
 
 
 def _enqueue_per_registrant(
-    conference: Conference,
-    *,
-    key_of: Callable[[Registration], str],
-    build: Callable[[Registration], object],
-    only: Q | None = None,
+    conference: Conference, batch: mails.Batch, *, only: Q | None = None
 ) -> int:
     """Enqueue one mail per confirmed registrant, in chunks that commit one by one so the
-    worker starts sending while the next chunk renders. Keys that exist are skipped before
-    rendering, so running it again costs little and sends nothing."""
-    from rotesnetz.outbox.models import OutboundMail as Row
-
+    worker starts sending while the next chunk is prepared. The batch renders its templates
+    once; keys that exist are skipped by the outbox, so running it again sends nothing."""
     created, last_id = 0, 0
     while True:
         with transaction.atomic():
@@ -695,10 +687,8 @@ def _enqueue_per_registrant(
             )
             if not chunk:
                 break
-            keyed = {key_of(registration): registration for registration in chunk}
-            existing = set(Row.objects.filter(key__in=list(keyed)).values_list("key", flat=True))
-            specs = [build(reg) for mail_key, reg in keyed.items() if mail_key not in existing]
-            created += len(mail_enqueue_many(specs))
+            # Keys already in the outbox are skipped there: nothing is sent twice.
+            created += len(mail_enqueue_many([batch.spec(registration) for registration in chunk]))
         last_id = chunk[-1].pk
     return created
 
@@ -717,12 +707,7 @@ def dial_in_dispatch(*, conference_id: int) -> int:
             conference.dial_in_released_at = timezone.now()
             conference.save(update_fields=["dial_in_released_at"])
     data = DialIn.objects.filter(conference=conference).first()
-    calendar = ical.calendar_for(conference, data, method="REQUEST")
-    created = _enqueue_per_registrant(
-        conference,
-        key_of=lambda registration: mails.dial_in_key(conference, registration),
-        build=lambda registration: mails.dial_in(registration, conference, data, calendar),
-    )
+    created = _enqueue_per_registrant(conference, mails.dial_in_batch(conference, data))
     Conference.objects.filter(pk=conference_id, dial_in_enqueued_at__isnull=True).update(
         dial_in_enqueued_at=timezone.now()
     )
@@ -737,23 +722,14 @@ def changes_notify(*, conference_id: int) -> int:
     if conference.notified_sequence >= sequence:
         return 0
     if conference.is_cancelled:
-        calendar = ical.calendar_for(conference, method="CANCEL")
-        created = _enqueue_per_registrant(
-            conference,
-            key_of=lambda r: mails.key(MailPurpose.CANCELLED, conference, r),
-            build=lambda r: mails.cancelled(r, conference, calendar),
-        )
+        created = _enqueue_per_registrant(conference, mails.cancelled_batch(conference))
     else:
         released = conference.dial_in_released_at is not None
         data = DialIn.objects.filter(conference=conference).first() if released else None
-        calendar = ical.calendar_for(conference, data, method="REQUEST")
         # Who registered after the change already has the new state in their mail.
         only = Q(confirmed_at__lte=conference.changed_at) if conference.changed_at else None
         created = _enqueue_per_registrant(
-            conference,
-            key_of=lambda r: mails.key(MailPurpose.CHANGED, conference, r, sequence),
-            build=lambda r: mails.changed(r, conference, data, calendar, with_dial_in=released),
-            only=only,
+            conference, mails.changed_batch(conference, data), only=only
         )
     Conference.objects.filter(pk=conference_id, notified_sequence__lt=sequence).update(
         notified_sequence=sequence
@@ -773,11 +749,7 @@ def reminders_send(*, conference_id: int) -> int:
         if conference.dial_in_released_at
         else None
     )
-    created = _enqueue_per_registrant(
-        conference,
-        key_of=lambda r: mails.key(MailPurpose.REMINDER, conference, r),
-        build=lambda r: mails.reminder(r, conference, data),
-    )
+    created = _enqueue_per_registrant(conference, mails.reminder_batch(conference, data))
     Conference.objects.filter(pk=conference_id, reminder_sent_at__isnull=True).update(
         reminder_sent_at=timezone.now()
     )

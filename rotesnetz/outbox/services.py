@@ -1,6 +1,9 @@
 """Enqueue, send and retry mails through the outbox. Every mail of the platform goes here."""
 
+import base64
+import binascii
 import contextlib
+import functools
 import hashlib
 import logging
 import re
@@ -19,7 +22,8 @@ from email.utils import formatdate, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -49,7 +53,11 @@ class Attachment:
 
 @dataclass
 class MailSpec:
-    """One mail to one person, rendered from ``emails/<template>_subject.txt`` and ``_body.txt``."""
+    """One mail to one person, rendered from ``emails/<template>_subject.txt`` and ``_body.txt``.
+
+    ``rendered`` (subject, body) skips the templates: ``MailMerge`` renders them once for many
+    recipients and fills in each one.
+    """
 
     key: str
     to: str
@@ -59,13 +67,45 @@ class MailSpec:
     related: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     language: str | None = None
+    rendered: tuple[str, str] | None = None
+
+
+def _render_templates(template: str, context: dict, language: str | None) -> tuple[str, str]:
+    context = {"brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        body = render_to_string(f"emails/{template}_body.txt", context)
+    return subject, body
+
+
+class MailMerge:
+    """Render a mail once for many recipients, then fill in what differs per person.
+
+    The templates are rendered with a marker for each per-person value (``fields``); every
+    recipient's text is the rendered text with the markers replaced. Rendering thousands of
+    mails one by one cost more than sending them. Use it only for templates that print the
+    per-person values as they are (``{% autoescape off %}``), as plain-text mails do.
+    """
+
+    def __init__(self, template: str, context: dict, *, fields: tuple[str, ...], language=None):
+        self.template = template
+        self.markers = {name: f"\x00{name}\x00" for name in fields}
+        self.subject, self.body = _render_templates(template, {**context, **self.markers}, language)
+
+    def fill(self, values: dict) -> tuple[str, str]:
+        subject, body = self.subject, self.body
+        for name, marker in self.markers.items():
+            value = str(values[name])
+            subject = subject.replace(marker, value)
+            body = body.replace(marker, value)
+        return subject, body
 
 
 def _render(spec: MailSpec) -> OutboundMail:
-    context = {"brand_name": settings.BRAND_NAME, "site_url": settings.SITE_URL, **spec.context}
-    with translation.override(spec.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{spec.template}_subject.txt", context)
-        body = render_to_string(f"emails/{spec.template}_body.txt", context)
+    if spec.rendered is not None:
+        subject, body = spec.rendered
+    else:
+        subject, body = _render_templates(spec.template, spec.context, spec.language)
     return OutboundMail(
         key=spec.key[:200],
         purpose=spec.purpose,
@@ -119,7 +159,9 @@ def outbound_dispatch(*, ids: list[int]) -> None:
 
 
 def _claim(ids: list[int]) -> list[OutboundMail]:
-    """Lock and mark the still-queued rows as sending, so no other worker sends them too."""
+    """Lock and mark the still-queued rows as sending, so no other worker sends them too.
+
+    ``sending_since`` and ``attempts`` together are this worker's claim on each row."""
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -127,11 +169,14 @@ def _claim(ids: list[int]) -> list[OutboundMail]:
             .filter(id__in=ids, status=MailStatus.QUEUED)
             .order_by("id")
         )
+        # One statement for the batch (bulk_update built a CASE per row and field).
+        OutboundMail.objects.filter(id__in=[row.pk for row in rows]).update(
+            status=MailStatus.SENDING, sending_since=now, attempts=F("attempts") + 1
+        )
         for row in rows:
             row.status = MailStatus.SENDING
             row.sending_since = now
             row.attempts += 1
-        OutboundMail.objects.bulk_update(rows, ["status", "sending_since", "attempts"])
     return rows
 
 
@@ -161,6 +206,8 @@ _B64_UTF8 = Charset("utf-8")
 _B64_UTF8.body_encoding = BASE64
 _SMTP_POLICY = email_policy.compat32.clone(linesep="\r\n")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_SIMPLE_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$")
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")
 
 
 class _ClaimLost(Exception):
@@ -176,24 +223,102 @@ class _AfterHandOver(Exception):
 
 
 def _hand_over(row: OutboundMail) -> bool:
-    return (
-        OutboundMail.objects.filter(
-            pk=row.pk,
-            status=MailStatus.SENDING,
-            sending_since=row.sending_since,
-            attempts=row.attempts,
-        ).update(status=MailStatus.SENT, sent_at=timezone.now(), last_error="")
-        == 1
+    """Compare-and-set "sending" → "sent" for this worker's claim, committed at once.
+
+    Plain SQL: it runs once per mail, and the ORM's query building cost more than the query.
+    """
+    table = connection.ops.quote_name(OutboundMail._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608
+            "WHERE id = %s AND status = %s AND sending_since = %s AND attempts = %s",
+            [
+                MailStatus.SENT,
+                timezone.now(),
+                row.pk,
+                MailStatus.SENDING,
+                row.sending_since,
+                row.attempts,
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _header(value: str) -> str:
+    """A header value; non-ASCII text as RFC 2047 encoded words, folded."""
+    if value.isascii():
+        return value
+    words, chunk = [], ""
+    for char in value:
+        # 45 bytes of UTF-8 make 60 characters of base64: the word stays under 75.
+        if len((chunk + char).encode()) > 45:
+            words.append(chunk)
+            chunk = ""
+        chunk += char
+    words.append(chunk)
+    encoded = [f"=?utf-8?b?{base64.b64encode(word.encode()).decode()}?=" for word in words]
+    return "\r\n ".join(encoded)
+
+
+@functools.lru_cache(maxsize=32)
+def _base64_part(content: str) -> bytes:
+    """Attachments repeat across a batch (the same calendar for everyone): encode once."""
+    return base64.encodebytes(content.encode()).replace(b"\n", b"\r\n")
+
+
+def _plain_attachment(attachment: dict) -> bytes | None:
+    """The attachment part, or None where the standard library's builder should do it."""
+    mimetype, *params = [part.strip() for part in attachment["mimetype"].split(";")]
+    filename = attachment["filename"]
+    if not mimetype.startswith("text/") or not filename.isascii() or '"' in filename:
+        return None
+    extra = "".join(
+        f'; {name.strip()}="{value.strip().strip(chr(34))}"'
+        for name, _, value in (param.partition("=") for param in params)
+        if name.strip().lower() != "charset" and value.strip().isascii()
     )
-
-
-def _header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
+    return (
+        f'Content-Type: {mimetype}; charset="utf-8"{extra}\r\n'
+        "Content-Transfer-Encoding: base64\r\n"
+        f'Content-Disposition: attachment; filename="{filename}"\r\n\r\n'
+    ).encode() + _base64_part(attachment["content"])
 
 
 def _mime_bytes(row: OutboundMail, from_email: str) -> bytes:
-    """The message as SMTP bytes (CRLF). The standard library's compat32 builder is about three
-    times faster than ``EmailMessage.message()``, which matters for mails to thousands."""
+    """The message as SMTP bytes (CRLF). Built by hand for plain text and text attachments:
+    the standard library's generator spent most of its time folding headers and compiling a
+    regular expression for every boundary (about 1 ms a mail); other mails go through it."""
+    parts = [_plain_attachment(attachment) for attachment in row.attachments]
+    if any(part is None for part in parts) or "\r" in row.to or "\n" in row.to:
+        return _mime_bytes_stdlib(row, from_email)
+    name, address = parseaddr(from_email)
+    domain = address.rpartition("@")[2] or "localhost"
+    digest = hashlib.sha256(row.key.encode()).hexdigest()[:16]
+    headers = [
+        f"Subject: {_header(row.subject)}",
+        f"From: {from_email if from_email.isascii() else f'{_header(name)} <{address}>'}",
+        f"To: {row.to}",
+        f"Date: {formatdate()}",
+        # Stable per row: should a receiver ever see it twice, it can tell.
+        f"Message-ID: <outbox.{row.pk}.{digest}@{domain}>",
+        "MIME-Version: 1.0",
+    ]
+    text = _LINE_ENDS.sub("\r\n", row.body).encode()
+    text_part = (
+        b'Content-Type: text/plain; charset="utf-8"\r\n'
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + binascii.b2a_qp(text, istext=True)
+    )
+    if not parts:
+        return ("\r\n".join(headers) + "\r\n").encode() + text_part
+    # "=_" cannot occur in quoted-printable text, "_" never in base64.
+    boundary = f"=_rn_{digest}_="
+    headers.append(f'Content-Type: multipart/mixed; boundary="{boundary}"')
+    delimiter = f"\r\n--{boundary}\r\n".encode()
+    body = delimiter.join([b"", text_part, *parts])
+    return ("\r\n".join(headers) + "\r\n\r\n").encode() + body + f"\r\n--{boundary}--\r\n".encode()
+
+
+def _mime_bytes_stdlib(row: OutboundMail, from_email: str) -> bytes:
     text = MIMEText(row.body, "plain", _QP_UTF8)
     if row.attachments:
         message = MIMEMultipart("mixed")
@@ -215,14 +340,19 @@ def _mime_bytes(row: OutboundMail, from_email: str) -> bytes:
         message = text
     name, address = parseaddr(from_email)
     domain = address.rpartition("@")[2] or "localhost"
-    message["Subject"] = _header(row.subject)
+    message["Subject"] = Header(row.subject, "utf-8") if not row.subject.isascii() else row.subject
     message["From"] = from_email if from_email.isascii() else Header(from_email, "utf-8")
     message["To"] = row.to
     message["Date"] = formatdate()
-    # Stable per row: should a receiver ever see it twice, it can tell.
     digest = hashlib.sha256(row.key.encode()).hexdigest()[:16]
     message["Message-ID"] = f"<outbox.{row.pk}.{digest}@{domain}>"
     return message.as_bytes(policy=_SMTP_POLICY)
+
+
+def _envelope_address(backend: SmtpBackend, address: str) -> str:
+    if _SIMPLE_ADDRESS.match(address):
+        return address
+    return backend.prep_address(address)
 
 
 def _rset(smtp: smtplib.SMTP) -> None:
@@ -244,8 +374,8 @@ def _smtp_deliver(backend: SmtpBackend, row: OutboundMail) -> None:
     smtp = backend.connection
     _no_delay(smtp)
     from_email = settings.DEFAULT_FROM_EMAIL
-    sender = backend.prep_address(from_email)
-    recipient = backend.prep_address(row.to)
+    sender = _envelope_address(backend, parseaddr(from_email)[1] or from_email)
+    recipient = _envelope_address(backend, row.to)
     data = _LEADING_DOT.sub(b"..", _mime_bytes(row, from_email))
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
