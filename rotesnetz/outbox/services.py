@@ -225,22 +225,27 @@ class _AfterHandOver(Exception):
 def _hand_over(row: OutboundMail) -> bool:
     """Compare-and-set "sending" → "sent" for this worker's claim, committed at once.
 
-    Plain SQL: it runs once per mail, and the ORM's query building cost more than the query.
+    It runs once per mail, so it skips the ORM: on PostgreSQL a prepared statement straight on
+    the driver (in autocommit, as the worker runs), elsewhere Django's cursor.
     """
     table = connection.ops.quote_name(OutboundMail._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608
+        "WHERE id = %s AND status = %s AND sending_since = %s AND attempts = %s"
+    )
+    params = [
+        MailStatus.SENT,
+        timezone.now(),
+        row.pk,
+        MailStatus.SENDING,
+        row.sending_since,
+        row.attempts,
+    ]
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        connection.ensure_connection()
+        return connection.connection.execute(sql, params, prepare=True).rowcount == 1
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608
-            "WHERE id = %s AND status = %s AND sending_since = %s AND attempts = %s",
-            [
-                MailStatus.SENT,
-                timezone.now(),
-                row.pk,
-                MailStatus.SENDING,
-                row.sending_since,
-                row.attempts,
-            ],
-        )
+        cursor.execute(sql, params)
         return cursor.rowcount == 1
 
 
@@ -284,6 +289,14 @@ def _plain_attachment(attachment: dict) -> bytes | None:
     ).encode() + _base64_part(attachment["content"])
 
 
+@functools.lru_cache(maxsize=8)
+def _sender(from_email: str) -> tuple[str, str, str]:
+    """(display name, address, domain) of DEFAULT_FROM_EMAIL, parsed once."""
+    name, address = parseaddr(from_email)
+    address = address or from_email
+    return name, address, address.rpartition("@")[2] or "localhost"
+
+
 def _mime_bytes(row: OutboundMail, from_email: str) -> bytes:
     """The message as SMTP bytes (CRLF). Built by hand for plain text and text attachments:
     the standard library's generator spent most of its time folding headers and compiling a
@@ -291,8 +304,7 @@ def _mime_bytes(row: OutboundMail, from_email: str) -> bytes:
     parts = [_plain_attachment(attachment) for attachment in row.attachments]
     if any(part is None for part in parts) or "\r" in row.to or "\n" in row.to:
         return _mime_bytes_stdlib(row, from_email)
-    name, address = parseaddr(from_email)
-    domain = address.rpartition("@")[2] or "localhost"
+    name, address, domain = _sender(from_email)
     digest = hashlib.sha256(row.key.encode()).hexdigest()[:16]
     headers = [
         f"Subject: {_header(row.subject)}",
@@ -374,17 +386,18 @@ def _smtp_deliver(backend: SmtpBackend, row: OutboundMail) -> None:
     smtp = backend.connection
     _no_delay(smtp)
     from_email = settings.DEFAULT_FROM_EMAIL
-    sender = _envelope_address(backend, parseaddr(from_email)[1] or from_email)
+    sender = _envelope_address(backend, _sender(from_email)[1])
     recipient = _envelope_address(backend, row.to)
     data = _LEADING_DOT.sub(b"..", _mime_bytes(row, from_email))
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     smtp.ehlo_or_helo_if_needed()
-    code, reply = smtp.mail(sender)
+    # The addresses are checked above; smtplib's mail()/rcpt() would parse each one again.
+    code, reply = smtp.docmd("mail", f"FROM:<{sender}>")
     if code != 250:
         _rset(smtp)
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.rcpt(recipient)
+    code, reply = smtp.docmd("rcpt", f"TO:<{recipient}>")
     if code not in (250, 251):
         _rset(smtp)
         raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
