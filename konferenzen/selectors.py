@@ -4,9 +4,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from rotesnetz.members.models import Gliederung, StaffRole, User
-from rotesnetz.outbox.models import OutboundMail
+from rotesnetz.outbox.models import MailStatus, OutboundMail
 
-from .enums import ConferenceStatus, RegistrationStatus
+from .enums import ConferenceStatus, MailPurpose, RegistrationStatus
 from .models import (
     Conference,
     Contributor,
@@ -174,12 +174,23 @@ def mail_log(*, conference: Conference) -> QuerySet[OutboundMail]:
 
 
 def mail_counts(*, conference: Conference) -> list[dict]:
-    return list(
+    """Mails of the conference by purpose and status, with readable labels."""
+    labels = dict(MailPurpose.choices)
+    statuses = dict(MailStatus.choices)
+    rows = (
         OutboundMail.objects.filter(related=conference.related_key)
         .values("purpose", "status")
         .annotate(count=Count("id"))
         .order_by("purpose", "status")
     )
+    return [
+        {
+            **row,
+            "purpose_label": labels.get(row["purpose"], row["purpose"]),
+            "status_label": statuses.get(row["status"], row["status"]),
+        }
+        for row in rows
+    ]
 
 
 def feedback_of(*, conference: Conference) -> QuerySet[Feedback]:

@@ -436,6 +436,24 @@ def moderator_remove(*, conference_id: int, by: User, user_id: int) -> None:
     conference.moderators.remove(user_id)
 
 
+def series_moderator_add(*, series_id: int, by: User, email: str) -> User:
+    series = Series.objects.select_related("gliederung").get(pk=series_id)
+    if not (by.is_superuser or is_staff_for(by, series.gliederung)):
+        raise PermissionDenied
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise ValidationError(_("There is no account with this email address."))
+    series.moderators.add(user)
+    return user
+
+
+def series_moderator_remove(*, series_id: int, by: User, user_id: int) -> None:
+    series = Series.objects.select_related("gliederung").get(pk=series_id)
+    if not (by.is_superuser or is_staff_for(by, series.gliederung)):
+        raise PermissionDenied
+    series.moderators.remove(user_id)
+
+
 def contributor_add(
     *,
     by: User,

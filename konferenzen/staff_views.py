@@ -123,9 +123,10 @@ def staff_detail(request, slug):
     registrations = Paginator(selectors.registrations(conference=conference), PAGE_SIZE)
     page = registrations.get_page(request.GET.get("seite"))
     feedback = selectors.feedback_of(conference=conference)
+    dial_in = DialIn.objects.filter(conference=conference).first()
     context = {
         "conference": conference,
-        "dial_in": DialIn.objects.filter(conference=conference).first(),
+        "dial_in": dial_in,
         "page": page,
         "counts": selectors.mail_counts(conference=conference),
         "failed": selectors.mail_log(conference=conference)
@@ -332,8 +333,38 @@ def staff_series(request, slug=None):
         "series": series,
         "contributors": series.contributors.all() if series else [],
         "contributor_form": ContributorForm(),
+        "moderators": series.moderators.order_by("email") if series else [],
+        "moderator_form": ModeratorForm(),
     }
     return render(request, "konferenzen/staff/series.html", context)
+
+
+@login_required
+@require_POST
+def staff_series_moderator(request, slug):
+    """Add (``email``) or remove (``remove``: a user id) a question moderator of a series."""
+    series = get_object_or_404(Series.objects.select_related("gliederung"), slug=slug)
+    if not is_series_staff(request.user, series):
+        raise Http404
+    if request.POST.get("remove", "").isdigit():
+        services.series_moderator_remove(
+            series_id=series.pk, by=request.user, user_id=int(request.POST["remove"])
+        )
+        messages.success(request, _("The moderator has been removed."))
+        return redirect("konferenzen:staff_series", slug=slug)
+    form = ModeratorForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("konferenzen:staff_series", slug=slug)
+    try:
+        user = services.series_moderator_add(
+            series_id=series.pk, by=request.user, email=form.cleaned_data["email"]
+        )
+    except ValidationError as error:
+        service_errors(request, error)
+    else:
+        messages.success(request, _("%(name)s moderates the questions now.") % {"name": user})
+    return redirect("konferenzen:staff_series", slug=slug)
 
 
 @login_required

@@ -17,6 +17,11 @@ urlpatterns = [
         name="staff_series_contributor_add",
     ),
     path(
+        "verwaltung/reihen/<slug:slug>/moderation/",
+        staff_views.staff_series_moderator,
+        name="staff_series_moderator",
+    ),
+    path(
         "verwaltung/mitwirkende/<int:pk>/entfernen/",
         staff_views.staff_contributor_remove,
         name="staff_contributor_remove",

@@ -389,3 +389,35 @@ def test_briefing_exports_csv_and_pdf_for_moderators(client, staff, tree):
         client.get(reverse("konferenzen:briefing", args=[conference.slug, "exe"])).status_code
         == 404
     )
+
+
+def test_staff_name_question_moderators_for_a_whole_series(client, staff, tree):
+    series = make_series(gliederung=tree["lv"])
+    conference = make_conference(gliederung=tree["lv"], series=series)
+    moderator = make_user(email="serie@example.org")
+    client.force_login(staff)
+    url = reverse("konferenzen:staff_series_moderator", args=[series.slug])
+
+    client.post(url, {"email": "serie@example.org"})
+    page = client.get(reverse("konferenzen:staff_series", args=[series.slug]))
+
+    assert list(series.moderators.all()) == [moderator]
+    assert "serie@example.org" in page.content.decode()
+    assert moderator.has_perm("konferenzen.moderate_questions", conference)
+    client.post(url, {"remove": str(moderator.pk)})
+    assert list(series.moderators.all()) == []
+
+
+def test_staff_detail_shows_mail_counts_with_readable_labels(
+    client, staff, tree, django_capture_on_commit_callbacks
+):
+    conference = make_conference(gliederung=tree["lv"])
+    make_guest_registrants(conference, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dial_in_dispatch(conference_id=conference.pk)
+    client.force_login(staff)
+
+    html = client.get(reverse("konferenzen:staff_detail", args=[conference.slug])).content.decode()
+
+    assert "<td>Einwahldaten</td>" in html
+    assert "gesendet" in html
