@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from konferenzen import services, tasks
+from konferenzen import mails, services, tasks
 from konferenzen.enums import Format, MailPurpose, RegistrationStatus
 from konferenzen.models import Conference
 from rotesnetz.outbox.models import MailStatus, OutboundMail
+from rotesnetz.outbox.services import mail_enqueue_many
 from tests.support.factories import make_user
 from tests.support.konferenzen_factories import (
     SECRET_DIAL_IN,
@@ -188,3 +189,54 @@ def test_staff_resend_failed_mails_of_their_conference(
     assert count == 1
     assert OutboundMail.objects.get().status == MailStatus.SENT
     assert len(smtp_sink.messages) == 1
+
+
+def test_change_whose_task_never_reached_the_broker_goes_out_from_the_periodic_run(
+    tree, staff, django_capture_on_commit_callbacks
+):
+    conference = make_conference(gliederung=tree["lv"])
+    make_guest_registrants(conference, 2)
+    new_start = conference.starts_at + timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=False):  # as if the broker were down
+        services.conference_update(
+            conference_id=conference.pk,
+            by=staff,
+            fields={"starts_at": new_start, "ends_at": new_start + timedelta(hours=1)},
+            dial_in={},
+        )
+    assert mail.outbox == []
+
+    assert services.due_work()["changes"] == [conference.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.dispatch_due.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.dispatch_due.delay()
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "teilnehmer0@example.org",
+        "teilnehmer1@example.org",
+    ]
+    assert services.due_work()["changes"] == []
+
+
+def test_dispatch_that_died_halfway_is_completed_without_repeating_anyone(
+    tree, django_capture_on_commit_callbacks
+):
+    conference = make_conference(gliederung=tree["lv"])
+    registrations = make_guest_registrants(conference, 4)
+    batch = mails.dial_in_batch(conference, conference.dial_in)
+    with django_capture_on_commit_callbacks(execute=True):
+        # The worker released the mails and queued two before it died.
+        Conference.objects.filter(pk=conference.pk).update(
+            dial_in_released_at=timezone.now(), dial_in_send_at=timezone.now()
+        )
+        mail_enqueue_many([batch.spec(registration) for registration in registrations[:2]])
+
+    assert services.due_work()["dial_in"] == [conference.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.dispatch_due.delay()
+
+    assert Counter(m.to[0] for m in mail.outbox) == {
+        f"teilnehmer{n}@example.org": 1 for n in range(4)
+    }
+    assert services.due_work()["dial_in"] == []
