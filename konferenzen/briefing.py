@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Conference, Question
 
@@ -40,7 +41,15 @@ def _sorted(questions: Iterable[Question]) -> list[Question]:
 def briefing_csv(questions: Iterable[Question]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Topic"), _("Support"), _("Status"), _("Question"), _("Sent in")])
+    writer.writerow(
+        [
+            _("Topic"),
+            pgettext("briefing column", "Support"),
+            _("Status"),
+            _("Question"),
+            _("Sent in"),
+        ]
+    )
     for row in _rows(_sorted(questions)):
         # A leading = + - @ would be a formula in a spreadsheet.
         writer.writerow([("'" + cell) if cell[:1] in "=+-@" else cell for cell in row])

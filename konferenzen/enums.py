@@ -26,9 +26,10 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("Public: members and guests")
 
 
+# Short words get a context: the project's and earlier apps' catalogues win on equal msgids.
 class ConferenceStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("conference", "cancelled")
 
 
 class DialInTiming(models.TextChoices):
@@ -40,7 +41,7 @@ class DialInTiming(models.TextChoices):
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("waiting for email confirmation")
     CONFIRMED = "confirmed", _("registered")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("registration", "cancelled")
 
 
 class QuestionStatus(models.TextChoices):

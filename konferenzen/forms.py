@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rotesnetz.members.models import Gliederung
 
@@ -194,7 +195,9 @@ class FollowUpForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    attendance_count = forms.IntegerField(label=_("Attendance"), required=False, min_value=0)
+    attendance_count = forms.IntegerField(
+        label=pgettext_lazy("conference", "Attendance"), required=False, min_value=0
+    )
 
 
 class GuestRegistrationForm(forms.Form):

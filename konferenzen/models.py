@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rotesnetz.members.models import Gliederung
 
@@ -60,7 +61,7 @@ class Series(models.Model):
 class Conference(models.Model):
     series = models.ForeignKey(
         Series,
-        verbose_name=_("series"),
+        verbose_name=pgettext_lazy("conference", "series"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -124,7 +125,9 @@ class Conference(models.Model):
     )
     recording_url = models.URLField(_("recording"), blank=True, max_length=500)
     summary = models.TextField(_("summary"), blank=True, max_length=10000)
-    attendance_count = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    attendance_count = models.PositiveIntegerField(
+        pgettext_lazy("conference", "attendance"), null=True, blank=True
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

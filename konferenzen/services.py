@@ -668,7 +668,7 @@ def registration_cancel(*, registration_id: int) -> Registration:
             .get(pk=registration_id)
         )
         if registration.status == RegistrationStatus.CANCELLED:
-            raise ValidationError(_("This registration has already been cancelled."))
+            raise ValidationError(_("This registration was cancelled already."))
         if registration.conference.has_ended:
             raise ValidationError(_("This conference is already over."))
         was_active = registration.status == RegistrationStatus.CONFIRMED

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from konferenzen import services
 from konferenzen.models import Conference
 from tests.support.factories import PASSWORD, make_member, make_staff, make_tree
+from tests.support.konferenzen_factories import make_question, make_registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,10 +52,9 @@ def test_live_moderation_shows_the_supported_question_on_top(new_page):
     conference = Conference.objects.get()
     assert timezone.localtime(conference.starts_at).hour == 19
 
-    # Somebody asked early; the moderator opens the live view.
-    services.registration_register_member(conference_id=conference.pk, user=supporter)
-    volker_registration = conference.registrations.get(user=supporter)
-    services.question_submit(registration=volker_registration, text="Eine frühe Frage")
+    # Somebody asked early (arranged in the database: this thread runs Playwright's event
+    # loop, so it sends no live events itself); the moderator opens the live view.
+    make_question(make_registration(conference, user=supporter), text="Eine frühe Frage")
     staff_page.goto(f"/konferenzen/{conference.slug}/fragen/moderation/")
     staff_page.get_by_text("Live: Neue Fragen und Unterstützung erscheinen von selbst.").wait_for()
     items = staff_page.locator("#rn-question-list .rn-question-text")
