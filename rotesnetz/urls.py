@@ -25,6 +25,7 @@ urlpatterns = [
     path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
     path("parteischule/", include("parteischule.urls")),
     path("buero/", include("quartier.urls")),
+    path("konferenzen/", include("konferenzen.urls")),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),
     path("", include("rotesnetz.ideas.urls")),
