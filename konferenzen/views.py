@@ -121,6 +121,12 @@ def conference_list(request):
     return render(request, "konferenzen/conference_list.html", context)
 
 
+def _room_of(conference):
+    from rotesnetz.rooms.models import Room
+
+    return Room.objects.filter(part_key=f"konferenz-{conference.pk}").first()
+
+
 @require_GET
 def conference_detail(request, slug):
     conference = _conference(slug)
@@ -136,6 +142,7 @@ def conference_detail(request, slug):
     context = {
         "conference": conference,
         "registration": registration if active else None,
+        "room": _room_of(conference) if active and request.user.is_authenticated else None,
         "contributors": [
             *(conference.series.contributors.all() if conference.series_id else []),
             *conference.contributors.all(),
