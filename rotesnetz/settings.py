@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "parteischule",
     "quartier",
     "rotesnetz.ideas",
+    "konferenzen",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parteischule.release_reserved_seats",
         "schedule": 15 * 60.0,
     },
+    # Dial-in mails that are due, reminders an hour before, briefings the day before.
+    "konferenzen-due": {"task": "konferenzen.dispatch_due", "schedule": 60.0},
 }
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -233,6 +236,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Rotes Netz <netz@rotesnetz.examp
 # Links in mails need the public address; requests are not around when a worker sends.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 OUTBOX_RETENTION_DAYS = int(env("OUTBOX_RETENTION_DAYS", "30"))
+# Rows a worker claimed but never handed to the SMTP server are sent again after this long.
+OUTBOX_STALE_SENDING_SECONDS = int(env("OUTBOX_STALE_SENDING_SECONDS", "600"))
+
+# --- Konferenzen ----------------------------------------------------------------------------
+
+# Jitsi rooms are generated on this domain (https only), e.g. the party's own Jitsi.
+JITSI_DOMAIN = env("JITSI_DOMAIN", "meet.jit.si")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts -------------------------------------------------------------------------------

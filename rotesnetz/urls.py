@@ -25,6 +25,7 @@ urlpatterns = [
     path("impressum/", privacy_views.imprint, name="imprint"),
     path("parteischule/", include("parteischule.urls")),
     path("buero/", include("quartier.urls")),
+    path("konferenzen/", include("konferenzen.urls")),
     path("", include("rotesnetz.privacy.urls")),
     path("", include("rotesnetz.members.urls")),
     path("", include("rotesnetz.rooms.urls")),

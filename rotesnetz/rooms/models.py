@@ -39,6 +39,8 @@ class Room(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     last_message_id = models.BigIntegerField(default=0, editable=False)
+    # Set when a part keeps this room for its own people (e.g. "konferenz-12").
+    part_key = models.CharField(max_length=60, blank=True, editable=False)
     invited = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="RoomInvite",
@@ -55,6 +57,9 @@ class Room(models.Model):
                 fields=["gliederung"], condition=Q(is_main=True), name="room_one_main_room"
             ),
             models.UniqueConstraint(fields=["gliederung", "name"], name="room_unique_name"),
+            models.UniqueConstraint(
+                fields=["part_key"], condition=~Q(part_key=""), name="room_unique_part_key"
+            ),
         ]
 
     def __str__(self):

@@ -436,6 +436,38 @@ def room_ensure_main(*, gliederung: Gliederung) -> Room:
         return Room.objects.get(gliederung=gliederung, is_main=True)
 
 
+def room_ensure_for_part(*, gliederung: Gliederung, key: str, name: str, topic: str = "") -> Room:
+    """A room a part keeps for its own people (e.g. a conference's registrants).
+
+    Invitation-only; the part decides who is invited with ``room_invite_set``. ``key`` makes it
+    idempotent: the same part object always gets the same room.
+    """
+    room = Room.objects.filter(part_key=key).first()
+    if room is not None:
+        return room
+    base = " ".join(name.split())[:80] or key
+    candidate, number = base, 1
+    while Room.objects.filter(gliederung=gliederung, name__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base} ({number})"
+    return Room.objects.create(
+        gliederung=gliederung,
+        name=candidate,
+        topic=" ".join(topic.split())[:300],
+        visibility=Visibility.INVITE,
+        part_key=key[:60],
+    )
+
+
+def room_invite_set(*, room: Room, user_id: int, invited: bool) -> None:
+    """Invite or uninvite one person; an uninvited person's open sockets check again."""
+    if invited:
+        RoomInvite.objects.get_or_create(room=room, user_id=user_id)
+        return
+    if RoomInvite.objects.filter(room=room, user_id=user_id).delete()[0]:
+        transaction.on_commit(lambda: sockets_recheck_user(user_id=user_id))
+
+
 def _check_name(gliederung: Gliederung, name: str, exclude_pk: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:

@@ -1,0 +1,12 @@
+"""Websocket routes of the conference app (the project's routing.py includes them)."""
+
+from django.urls import path
+
+from . import consumers
+
+websocket_urlpatterns = [
+    path(
+        "ws/konferenzen/<int:conference_id>/fragen/",
+        consumers.ModerationConsumer.as_asgi(),
+    ),
+]
