@@ -12,7 +12,7 @@ class KonferenzenConfig(AppConfig):
         from rotesnetz.members import navigation, panels
         from rotesnetz.members.signals_demo import demo_loaded
 
-        from . import demo, room
+        from . import demo, privacy, room
         from .panels import my_conferences_panel
         from .signals import conference_registration_changed
 
@@ -24,3 +24,4 @@ class KonferenzenConfig(AppConfig):
         conference_registration_changed.connect(
             room.registration_changed, dispatch_uid="konferenzen-room"
         )
+        privacy.register()

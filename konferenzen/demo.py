@@ -98,7 +98,8 @@ def load_demo() -> list[tuple[str, str]]:
                 "provider": Provider.ZOOM,
                 "join_url": "https://zoom.us/j/81234567890?pwd=DemoDemoDemo",
                 "meeting_number": "812 3456 7890",
-                "password": "Bus2030",
+                # A made-up meeting password of the demo conference, shown to demo users.
+                "password": "Bus2030",  # nosec B105
                 "phone_numbers": "Deutschland: +49 69 7104 9922\nDeutschland: +49 30 5679 5800",
                 "access_code": "81234567890#",
             },

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rotesnetz.outbox.models import MailStatus
+from rotesnetz.privacy.services import audit_record
 
 from . import selectors, services, tasks
 from .enums import Provider
@@ -122,6 +123,13 @@ def staff_detail(request, slug):
     conference = _managed(request, slug)
     registrations = Paginator(selectors.registrations(conference=conference), PAGE_SIZE)
     page = registrations.get_page(request.GET.get("seite"))
+    audit_record(
+        actor=request.user,
+        action="konferenzen.participants.view",
+        target=conference,
+        filters={"page": page.number},
+        count=registrations.count,
+    )
     feedback = selectors.feedback_of(conference=conference)
     dial_in = DialIn.objects.filter(conference=conference).first()
     context = {
@@ -161,6 +169,13 @@ def staff_mails(request, slug):
     if status in MailStatus.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("seite"))
+    audit_record(
+        actor=request.user,
+        action="konferenzen.mail_log.view",
+        target=conference,
+        filters={"status": status} if status in MailStatus.values else None,
+        count=page.paginator.count,
+    )
     context = {
         "conference": conference,
         "page": page,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rotesnetz.markup import plain_text
 from rotesnetz.members.models import Gliederung, GliederungKind
+from rotesnetz.privacy.services import audit_record
 
 from . import ical, selectors, services
 from .briefing import briefing_csv, briefing_pdf
@@ -533,10 +534,19 @@ def topic_create(request, slug):
 @require_GET
 def briefing(request, slug, kind):
     conference = _moderated_conference(request, slug)
-    if kind not in ("csv", "pdf"):
+    if kind not in ("csv", "pdf") or not request.user.has_perm(
+        "konferenzen.export_briefing", conference
+    ):
         raise Http404
     questions = list(
         conference.questions.filter(hidden=False).select_related("topic").order_by("id")
+    )
+    audit_record(
+        actor=request.user,
+        action="konferenzen.briefing.export",
+        target=conference,
+        filters={"format": kind},
+        count=len(questions),
     )
     if kind == "pdf":
         response = HttpResponse(briefing_pdf(conference, questions), content_type="application/pdf")

@@ -243,6 +243,8 @@ OUTBOX_STALE_SENDING_SECONDS = int(env("OUTBOX_STALE_SENDING_SECONDS", "600"))
 
 # Jitsi rooms are generated on this domain (https only), e.g. the party's own Jitsi.
 JITSI_DOMAIN = env("JITSI_DOMAIN", "meet.jit.si")
+# Days after a conference's end after which its participant list and dial-in data are deleted.
+KONFERENZEN_RETENTION_DAYS = int(env("KONFERENZEN_RETENTION_DAYS", "30"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from konferenzen.models import Contributor
 from parteischule import services as school_services
 from parteischule.models import CourseSession
 from quartier import services as office_services
@@ -41,6 +42,12 @@ from rotesnetz.rooms import services as room_services
 from rotesnetz.rooms.models import Room
 from tests.support.factories import make_member, make_tree, make_user
 from tests.support.ideas_factories import make_idea, make_process
+from tests.support.konferenzen_factories import (
+    make_conference,
+    make_question,
+    make_registration,
+    make_series,
+)
 from tests.support.parteischule_factories import make_course, make_zentrum
 from tests.support.quartier_factories import (
     make_concept,
@@ -145,6 +152,13 @@ def build_world() -> World:
     o["behalf"] = BehalfRequest.objects.create(
         idea=o["idea"], gliederung=tree["ov"], requested_by=users["member"]
     )
+    # Konferenzen: a series and a conference of the LV; the member and a guest registered.
+    o["series"] = make_series(gliederung=tree["lv"])
+    o["conference"] = make_conference(gliederung=tree["lv"], series=o["series"])
+    o["registration"] = make_registration(o["conference"], user=users["member"])
+    o["guest"] = make_registration(o["conference"], email="gast@example.org")
+    o["question"] = make_question(o["registration"])
+    o["contributor"] = Contributor.objects.create(conference=o["conference"], name="Rednerin")
     # Privacy: an archive of the member.
     export = privacy_services.export_request(user=users["member"])
     o["export"] = privacy_services.export_build(export_id=export.pk)
@@ -197,6 +211,12 @@ def _fields(w: World) -> dict:
         "behalf": o["behalf"].pk,
         "export": o["export"].pk,
         "member_id": w.users["member"].pk,
+        "conference": o["conference"].slug,
+        "conference_pk": o["conference"].pk,
+        "series": o["series"].slug,
+        "lv": w.tree["lv"].slug,
+        "question": o["question"].pk,
+        "contributor": o["contributor"].pk,
         "idea_ct": ContentType.objects.get_for_model(o["idea"]).pk,
     }
 
@@ -206,6 +226,16 @@ def _token(kind: str):
         token = w.objects[f"{kind}_token"] if role == "citizen" else "forged.token"
         prefix = "termin/absagen" if kind == "booking" else "anmeldung/stornieren"
         return f"/buero/{prefix}/{token}/"
+
+    return build
+
+
+def _guest(suffix: str):
+    """A guest's conference link: the citizen holds the real one, everyone else a forged one."""
+
+    def build(w: World, role: str) -> str:
+        token = w.objects["guest"].token if role == "citizen" else "gefaelscht-0000"
+        return f"/konferenzen/anmeldung/{token}/{suffix.format(**_fields(w))}"
 
     return build
 
@@ -520,6 +550,167 @@ ROUTES: dict[str, Route] = {
         "in in in in in in fb fb fb ok", path=P("/admin/members/user/{member_id}/password/")
     ),
     "admin/members/gliederung/import/": Route("in in in in in in done done done ok"),
+    # Konferenzen
+    "konferenzen/": Route("ok ok ok ok ok ok ok ok ok ok"),
+    "konferenzen/verwaltung/": Route("in in nf nf nf nf nf nf ok ok"),
+    "konferenzen/verwaltung/neu/": Route("in in nf nf nf nf nf nf ok ok"),
+    "konferenzen/verwaltung/reihen/neu/": Route("in in nf nf nf nf nf nf ok ok"),
+    "konferenzen/verwaltung/reihen/<slug:slug>/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/konferenzen/verwaltung/reihen/{series}/")
+    ),
+    "konferenzen/verwaltung/reihen/<slug:slug>/mitwirkende/": Route(
+        "in in nf nf nf nf nf nf no no",
+        "POST",
+        path=P("/konferenzen/verwaltung/reihen/{series}/mitwirkende/"),
+        data={"name": "Gast"},
+    ),
+    "konferenzen/verwaltung/reihen/<slug:slug>/moderation/": Route(
+        "in in nf nf nf nf nf nf no no",
+        "POST",
+        path=P("/konferenzen/verwaltung/reihen/{series}/moderation/"),
+        data={"email": "x@example.org"},
+    ),
+    "konferenzen/verwaltung/mitwirkende/<int:pk>/entfernen/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/verwaltung/mitwirkende/{contributor}/entfernen/"),
+    ),
+    "konferenzen/verwaltung/<slug:slug>/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/konferenzen/verwaltung/{conference}/")
+    ),
+    "konferenzen/verwaltung/<slug:slug>/bearbeiten/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/konferenzen/verwaltung/{conference}/bearbeiten/")
+    ),
+    "konferenzen/verwaltung/<slug:slug>/mails/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/konferenzen/verwaltung/{conference}/mails/")
+    ),
+    "konferenzen/verwaltung/<slug:slug>/mails/erneut/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/mails/erneut/"),
+    ),
+    "konferenzen/verwaltung/<slug:slug>/einwahl-jetzt/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/einwahl-jetzt/"),
+    ),
+    "konferenzen/verwaltung/<slug:slug>/absagen/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/absagen/"),
+        data={"reason": "Krank"},
+    ),
+    "konferenzen/verwaltung/<slug:slug>/nachbereitung/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/nachbereitung/"),
+    ),
+    "konferenzen/verwaltung/<slug:slug>/jitsi-raum/": Route(
+        "in in nf nf nf nf nf nf no no",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/jitsi-raum/"),
+    ),
+    "konferenzen/verwaltung/<slug:slug>/moderation/": Route(
+        "in in nf nf nf nf nf nf no no",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/moderation/"),
+        data={"email": "x@example.org"},
+    ),
+    "konferenzen/verwaltung/<slug:slug>/moderation/<int:user_id>/entfernen/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/moderation/{member_id}/entfernen/"),
+    ),
+    "konferenzen/verwaltung/<slug:slug>/mitwirkende/": Route(
+        "in in nf nf nf nf nf nf no no",
+        "POST",
+        path=P("/konferenzen/verwaltung/{conference}/mitwirkende/"),
+        data={"name": "Gast"},
+    ),
+    "konferenzen/reihen/<slug:slug>/": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konferenzen/reihen/{series}/")
+    ),
+    "konferenzen/reihen/<slug:slug>/kalender.ics": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konferenzen/reihen/{series}/kalender.ics")
+    ),
+    "konferenzen/landesverband/<slug:slug>/kalender.ics": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konferenzen/landesverband/{lv}/kalender.ics")
+    ),
+    "konferenzen/anmeldung/<str:token>/": Route("nf ok nf nf nf nf nf nf nf nf", path=_guest("")),
+    "konferenzen/anmeldung/<str:token>/bestaetigen/": Route(
+        "nf ok nf nf nf nf nf nf nf nf", path=_guest("bestaetigen/")
+    ),
+    "konferenzen/anmeldung/<str:token>/kalender.ics": Route(
+        "nf ok nf nf nf nf nf nf nf nf", path=_guest("kalender.ics")
+    ),
+    "konferenzen/anmeldung/<str:token>/abmelden/": Route(
+        "nf done nf nf nf nf nf nf nf nf", "POST", path=_guest("abmelden/")
+    ),
+    "konferenzen/anmeldung/<str:token>/fragen/": Route(
+        "nf ok nf nf nf nf nf nf nf nf", path=_guest("fragen/")
+    ),
+    "konferenzen/anmeldung/<str:token>/fragen/<int:pk>/unterstuetzen/": Route(
+        "nf done nf nf nf nf nf nf nf nf", "POST", path=_guest("fragen/{question}/unterstuetzen/")
+    ),
+    "konferenzen/anmeldung/<str:token>/feedback/": Route(
+        "nf ok nf nf nf nf nf nf nf nf", path=_guest("feedback/")
+    ),
+    "konferenzen/<slug:slug>/": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konferenzen/{conference}/")
+    ),
+    "konferenzen/<slug:slug>/kalender.ics": Route(
+        "ok ok ok ok ok ok ok ok ok ok", path=P("/konferenzen/{conference}/kalender.ics")
+    ),
+    "konferenzen/<slug:slug>/anmelden/": Route(
+        "in in done no done done done done done done",
+        "POST",
+        path=P("/konferenzen/{conference}/anmelden/"),
+    ),
+    "konferenzen/<slug:slug>/gast/": Route(
+        "no no no no no no no no no no",
+        "POST",
+        path=P("/konferenzen/{conference}/gast/"),
+        data={"email": "neu@example.org", "name": "Neu", "consent": "on"},
+    ),
+    "konferenzen/<slug:slug>/teilnahme/": Route(
+        "in in done ok done done done done done done",
+        path=P("/konferenzen/{conference}/teilnahme/"),
+    ),
+    "konferenzen/<slug:slug>/teilnahme/kalender.ics": Route(
+        "in in nf ok nf nf nf nf nf nf", path=P("/konferenzen/{conference}/teilnahme/kalender.ics")
+    ),
+    "konferenzen/<slug:slug>/abmelden/": Route(
+        "in in nf done nf nf nf nf nf nf", "POST", path=P("/konferenzen/{conference}/abmelden/")
+    ),
+    "konferenzen/<slug:slug>/fragen/": Route(
+        "in in done ok done done done done done done", path=P("/konferenzen/{conference}/fragen/")
+    ),
+    "konferenzen/<slug:slug>/fragen/<int:pk>/unterstuetzen/": Route(
+        "in in nf no nf nf nf nf nf nf",
+        "POST",
+        path=P("/konferenzen/{conference}/fragen/{question}/unterstuetzen/"),
+    ),
+    "konferenzen/<slug:slug>/fragen/moderation/": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/konferenzen/{conference}/fragen/moderation/")
+    ),
+    "konferenzen/<slug:slug>/fragen/<int:pk>/moderieren/": Route(
+        "in in nf nf nf nf nf nf no no",
+        "POST",
+        path=P("/konferenzen/{conference}/fragen/{question}/moderieren/"),
+        data={"action": "answered"},
+    ),
+    "konferenzen/<slug:slug>/fragen/themen/": Route(
+        "in in nf nf nf nf nf nf done done",
+        "POST",
+        path=P("/konferenzen/{conference}/fragen/themen/"),
+        data={"name": "Verkehr"},
+    ),
+    "konferenzen/<slug:slug>/fragen/briefing.<str:kind>": Route(
+        "in in nf nf nf nf nf nf ok ok", path=P("/konferenzen/{conference}/fragen/briefing.csv")
+    ),
+    "konferenzen/<slug:slug>/feedback/": Route(
+        "in in nf ok nf nf nf nf nf nf", path=P("/konferenzen/{conference}/feedback/")
+    ),
     # Programmideen
     "ideen/": Route("in in ok ok ok ok ok ok ok ok"),
     "ideen/neu/": Route("in in nf nf nf nf nf nf ok ok"),
@@ -734,6 +925,12 @@ def test_hidden_objects_answer_like_absent_ones(role, relaxed):
 # o ok, i login, f 403, n 404, d redirect, - no row to open.
 
 ADMINS: dict[str, str] = {
+    "konferenzen.conference": "iii iii iii iii iii iii fff fff fff ooo",
+    "konferenzen.feedback": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "konferenzen.question": "iii iii iii iii iii iii fff fff fff ooo",
+    "konferenzen.questiontopic": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
+    "konferenzen.registration": "iii iii iii iii iii iii fff fff fff ooo",
+    "konferenzen.series": "iii iii iii iii iii iii fff fff fff ooo",
     "account.emailaddress": "iii iii iii iii iii iii fff fff fff ooo",
     "auth.group": "ii- ii- ii- ii- ii- ii- ff- ff- ff- oo-",
     "ideas.behalfrequest": "iii iii iii iii iii iii fff fff fff ooo",
@@ -831,6 +1028,10 @@ def test_model_admins_answer_each_role_as_the_table_says(role, relaxed):
 
 WEBSOCKETS: dict[str, tuple[str, str]] = {
     "ws/raeume/<int:room_id>/": ("/ws/raeume/{room}/", "no no no ok ok ok no no no ok"),
+    "ws/konferenzen/<int:conference_id>/fragen/": (
+        "/ws/konferenzen/{conference_pk}/fragen/",
+        "no no no no no no no no ok ok",
+    ),
 }
 
 

@@ -229,8 +229,9 @@ def _hand_over(row: OutboundMail) -> bool:
     the driver (in autocommit, as the worker runs), elsewhere Django's cursor.
     """
     table = connection.ops.quote_name(OutboundMail._meta.db_table)
+    # Only the quoted name of our own table is put in; every value is a bound parameter.
     sql = (
-        f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608
+        f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608  # nosec B608
         "WHERE id = %s AND status = %s AND sending_since = %s AND attempts = %s"
     )
     params = [

@@ -21,6 +21,7 @@ from rotesnetz.members.models import MembershipRole
 from rotesnetz.rooms.models import Room
 from tests.support.factories import make_member, make_staff, make_tree, make_user
 from tests.support.ideas_factories import make_process
+from tests.support.konferenzen_factories import make_conference
 from tests.support.parteischule_factories import make_course, make_zentrum
 from tests.support.quartier_factories import make_office
 
@@ -151,6 +152,8 @@ def scene(settings):
         enrolment_opens_at=timezone.now() - timedelta(days=40),
     )
     process = make_process(landesverband=tree["lv"])
+    conference = make_conference(gliederung=tree["lv"], audience="public")
+    conference_staff = make_staff(landesverband=tree["lv"])
     authors = []
     for number, payload in enumerate(PAYLOADS):
         name = payload[:80]
@@ -190,6 +193,9 @@ def scene(settings):
         idea = author.ideas.first()
         assert idea is not None, response.content.decode()[:500]
         _post(client, f"/ideen/{process.slug}/{idea.pk}/kommentieren/", {"text": payload})
+        # Konferenzen: register as a member, then send a question in.
+        _post(client, f"/konferenzen/{conference.slug}/anmelden/", {})
+        _post(client, f"/konferenzen/{conference.slug}/fragen/", {"text": payload})
         # Parteischule: feedback on an ended course (comments show from five answers on).
         enrolment = Enrolment.objects.create(
             course=ended, user=author, status="enrolled", enrolled_at=timezone.now()
@@ -216,6 +222,7 @@ def scene(settings):
     course.refresh_from_db()
     assert course.description.startswith("<script>")
     assert ContactRequest.objects.count() == len(PAYLOADS)
+    assert conference.questions.count() == len(PAYLOADS)
     return {
         "tree": tree,
         "room": room,
@@ -228,6 +235,8 @@ def scene(settings):
         "course": course,
         "ended": ended,
         "process": process,
+        "conference": conference,
+        "conference_staff": conference_staff,
         "authors": authors,
     }
 
@@ -269,6 +278,11 @@ def test_no_payload_runs_anywhere_it_is_shown(chromium, asgi_server, scene):
             "/mein-netz/",
         ],
         s["vorstand"]: ["/mein-netz/", f"/gliederungen/{s['tree']['ov2'].slug}/"],
+        s["authors"][0]: [f"/konferenzen/{s['conference'].slug}/fragen/"],
+        s["conference_staff"]: [
+            f"/konferenzen/{s['conference'].slug}/fragen/moderation/",
+            f"/konferenzen/verwaltung/{s['conference'].slug}/",
+        ],
         s["lead"]: [
             f"/buero/{s['office'].slug}/postfach/",
             *[f"/buero/{s['office'].slug}/postfach/{pk}/" for pk in contacts],
@@ -287,6 +301,8 @@ def test_no_payload_runs_anywhere_it_is_shown(chromium, asgi_server, scene):
             "/admin/ideas/idea/",
             "/admin/ideas/comment/",
             "/admin/parteischule/course/",
+            "/admin/konferenzen/question/",
+            "/admin/konferenzen/registration/",
         ],
     }
     problems = []

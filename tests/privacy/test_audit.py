@@ -184,3 +184,27 @@ def test_idea_export_is_recorded_with_its_filter(client):
     entry = AuditEntry.objects.get(action="ideas.export")
     assert (entry.actor, entry.target_label, entry.count) == (staff, process.title, 1)
     assert entry.filters["status"] == "submitted"
+
+
+def test_conference_participants_and_briefing_are_recorded(client):
+    from tests.support.factories import make_staff
+    from tests.support.konferenzen_factories import (
+        make_conference,
+        make_question,
+        make_registration,
+    )
+
+    tree = make_tree()
+    conference = make_conference(gliederung=tree["lv"])
+    make_question(make_registration(conference, user=make_member(tree["ov"])))
+    staff = make_staff(landesverband=tree["lv"])
+    client.force_login(staff)
+
+    client.get(f"/konferenzen/verwaltung/{conference.slug}/")
+    briefing = client.get(f"/konferenzen/{conference.slug}/fragen/briefing.csv")
+
+    assert briefing.status_code == 200
+    assert _entries(staff) == [
+        ("konferenzen.participants.view", conference.title, 1),
+        ("konferenzen.briefing.export", conference.title, 1),
+    ]

@@ -58,6 +58,7 @@ def test_export_contains_all_of_a_and_none_of_b(client, django_capture_on_commit
         files
     )
     assert {"quartier.json", "parteischule.json", "privacy.json", "admin_log.json"} <= set(files)
+    assert {"ideas.json", "konferenzen.json"} <= set(files)
     for content in files.values():
         json.loads(content)
     # The second factor appears as a kind and a date, never its secret.

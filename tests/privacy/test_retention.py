@@ -69,6 +69,8 @@ def test_retention_removes_everything_past_its_period_once(
     assert first["members.former_members"] == 1
     assert first["members.former_member_requests"] == 1
     assert first["rooms.former_member_rows"] >= 1
+    assert first["konferenzen.registrations"] >= 2
+    assert first["konferenzen.dial_in_data"] == 1
     assert set(second.values()) == {0}
     assert set(second) == set(first)
     assert not User.objects.filter(pk=data["unconfirmed"].pk).exists()

@@ -14,6 +14,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from konferenzen.models import Feedback as ConferenceFeedback
 from parteischule import services as school_services
 from parteischule.models import Feedback
 from quartier import services as office_services
@@ -25,6 +26,11 @@ from rotesnetz.rooms import services as room_services
 from rotesnetz.rooms.models import Room
 from tests.support.factories import make_member, make_tree
 from tests.support.ideas_factories import make_idea, make_process
+from tests.support.konferenzen_factories import (
+    make_conference,
+    make_question,
+    make_registration,
+)
 from tests.support.parteischule_factories import make_course
 from tests.support.quartier_factories import make_event, make_office, make_slot
 
@@ -38,6 +44,7 @@ class World:
     office: object
     course: object
     process: object
+    conference: object
     vorstand: User
     admin: User
 
@@ -64,6 +71,7 @@ def make_world() -> World:
         office=office,
         course=make_course(capacity=5),
         process=make_process(landesverband=tree["lv"], allow_self_support=True),
+        conference=make_conference(gliederung=tree["lv"]),
         vorstand=vorstand,
         admin=admin,
     )
@@ -94,6 +102,12 @@ def make_person(world: World, *, tag: str, name: str, phone: str) -> Person:
     idea = make_idea(world.process, user, title=mark("idea"), text=mark("idea-text"))
     idea_services.comment_post(idea=idea, author=user, text=mark("comment"))
     idea_services.idea_support(idea=idea, user=user)
+    # Konferenzen: a registration with a question and feedback.
+    registration = make_registration(world.conference, user=user)
+    make_question(registration, text=mark("question"))
+    ConferenceFeedback.objects.create(
+        conference=world.conference, registration=registration, rating=5, comment=mark("praise")
+    )
     # Quartier: a booking, a registration and a concern with the account's address.
     slot = make_slot(world.office, starts_at=timezone.now() + timedelta(days=3, hours=len(tag)))
     office_services.advice_booking_create(
