@@ -23,4 +23,4 @@ USER rotesnetz
 EXPOSE 8000
 # Only the proxy's address may set the client address (FORWARDED_ALLOW_IPS, read by uvicorn).
 ENV FORWARDED_ALLOW_IPS=127.0.0.1
-CMD ["uvicorn", "rotesnetz.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws-max-size", "65536"]
+CMD ["uvicorn", "rotesnetz.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws-max-size", "65536", "--ws-per-message-deflate", "false"]

@@ -32,6 +32,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 SEQ = re.compile(r"bench-(\d+)-")
+WS_IMPL = os.environ.get("RN_BENCH_WS", "websockets")
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -104,19 +105,30 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, app: str, env: dict):
+    def __init__(self, name: str, app: str, env: dict, workers: int = 1):
         self.name = name
         self.port = free_port()
+        # RN_BENCH_PROFILE=<file> profiles our server (cProfile) to find where the time goes.
+        profile = os.environ.get("RN_BENCH_PROFILE") if name == "rotesnetz" else None
+        runner = (
+            [sys.executable, "-m", "cProfile", "-o", profile, "-m", "uvicorn"]
+            if profile
+            else [str(Path(sys.executable).parent / "uvicorn")]
+        )
         self.process = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "uvicorn"),
+                *runner,
                 app,
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(self.port),
                 "--ws",
-                "websockets",
+                WS_IMPL,
+                # As in production (scripts/run.sh, docker-compose.yml): compressing each
+                # frame once per recipient cost more CPU than the whole fan-out otherwise.
+                "--ws-per-message-deflate",
+                "false",
                 "--lifespan",
                 "off",
                 "--log-level",
@@ -125,6 +137,7 @@ class Server:
                 "4096",
                 "--timeout-keep-alive",
                 "30",
+                *(["--workers", str(workers)] if workers > 1 else []),
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -148,8 +161,14 @@ class Server:
         return _status(self.process.pid, "VmHWM")
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        import signal
+
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def _status(pid: int, field: str) -> int:

@@ -12,7 +12,6 @@ import time
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone, translation
@@ -23,10 +22,10 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
-from . import render, selectors, services
+from . import fanout, render, selectors, services
 from .groups import room_group, session_group, user_group
 from .models import Room
-from .rules import can_read_room
+from .rules import can_read_room, read_verdicts_shared
 from .services import RoomError
 
 logger = logging.getLogger(__name__)
@@ -34,6 +33,7 @@ logger = logging.getLogger(__name__)
 CLOSE_ACCESS_LOST = 4403
 CLOSE_SESSION_ENDED = 4401
 CLOSE_TOO_SLOW = 4408
+CLOSE_HUB_LOST = 1012  # "service restart": the client reconnects and resyncs
 SLOW_CLIENT_SECONDS = 10
 PRESENCE_TOUCH_SECONDS = 60
 TYPING_INTERVAL_SECONDS = 2
@@ -60,9 +60,14 @@ def _open_room_for(user, room_id: int) -> Room | None:
     return room
 
 
+class AccessLost(Exception):
+    """The member may no longer read this room: the socket closes like a refused one."""
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
-    # Layer events whose handlers never touch the database skip the per-message connection
-    # clean-up that Channels does before every handler (PERFORMANCE-NOTES: 3x throughput).
+    # Room broadcasts reach this socket through the process's RoomHub (fanout.py), written
+    # straight to the socket; the consumer's own layer channel carries the rare events for this
+    # member or session (access checks, logout).
     DB_FREE_EVENTS = frozenset({"chat.broadcast", "chat.typing"})
 
     async def dispatch(self, message):
@@ -75,6 +80,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.room = None
+        self.hub = None
+        self.outlet = None
         self.joined: list[str] = []
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -88,13 +95,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.room is None:
             await self.close()
             return
-        self.joined = [room_group(self.room.pk), user_group(user.pk)]
+        self.joined = [user_group(user.pk)]
         session = self.scope.get("session")
         if session is not None and session.session_key:
             self.joined.append(session_group(session.session_key))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        self.outlet = fanout.Outlet(self.base_send, self._too_slow, max_seconds=SLOW_CLIENT_SECONDS)
         await self.accept()
+        # Subscribed before the client's "hello": nothing sent after its backlog is missed.
+        self.hub = await fanout.join(self.channel_layer, room_group(self.room.pk), self)
         await database_sync_to_async(services.presence_join)(
             room_id=self.room.pk, user_id=user.pk, channel_name=self.channel_name
         )
@@ -102,6 +112,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.last_typing = 0.0
 
     async def disconnect(self, code):
+        self._leave_hub()
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.room is not None:
@@ -128,11 +139,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self._error("unknown_command", _("Unknown command."), ref=data.get("ref"))
             return
-        if data["type"] not in {"ping", "typing"} and not await self._still_allowed():
-            await self.close(code=CLOSE_ACCESS_LOST)
-            return
         try:
             await handler(data)
+        except AccessLost:
+            await self.close(code=CLOSE_ACCESS_LOST)
         except RoomError as error:
             await self._error(
                 error.code, error.message, ref=data.get("ref"), retry_after=error.retry_after
@@ -154,11 +164,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
     async def _run(self, function, **kwargs):
-        """Run a service in the user's language, in the thread for database work, then send
-        the events it produced from here (one hop instead of one per event)."""
+        """Check access, then run a service in the user's language, in one trip to the thread
+        for database work; send the events it produced from here (not one hop per event)."""
 
         def call():
-            with translation.override(self.language), services.events_collected() as events:
+            with (
+                translation.override(self.language),
+                services.events_collected() as events,
+                read_verdicts_shared(),
+            ):
+                room = _open_room_for(self.user, self.room.pk)
+                if room is None:
+                    raise AccessLost
+                self.room = room
+                if "room" in kwargs:
+                    kwargs["room"] = room
                 return function(**kwargs), events
 
         result, events = await database_sync_to_async(call)()
@@ -171,6 +191,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _still_allowed(self) -> bool:
+        """For events that ask every socket to look again (removal, room settings)."""
         room = _open_room_for(self.user, self.room.pk)
         if room is None:
             return False
@@ -300,24 +321,42 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ----------------------------------------------------
 
+    def room_event(self, event: dict) -> None:
+        """Called by the RoomHub for every event of this room, synchronously."""
+        kind = event["type"]
+        if kind == "chat.broadcast":
+            frames = event["frames"]
+            self.outlet.push(frames.get(self.language) or frames[settings.LANGUAGE_CODE])
+        elif kind == "chat.typing":
+            if event["user"] != self.user.pk:
+                self.outlet.push(event["text"])
+        else:  # e.g. an access check: through this consumer's own queue, in order
+            asyncio.ensure_future(self.channel_layer.send(self.channel_name, event))
+
+    def hub_lost(self) -> None:
+        self.hub = None
+        asyncio.ensure_future(self.close(code=CLOSE_HUB_LOST))
+
+    def _leave_hub(self) -> None:
+        if self.outlet is not None:
+            self.outlet.close()
+        if self.hub is not None:
+            self.hub.leave(self)
+            self.hub = None
+
+    def _too_slow(self) -> None:
+        """A client that stops reading fills its buffers; it is dropped instead of holding
+        memory (it resyncs by id when it comes back)."""
+        logger.warning("rooms: dropping a socket that does not read (user %s)", self.user.pk)
+        self._leave_hub()
+        asyncio.ensure_future(self.close(code=CLOSE_TOO_SLOW))
+
+    # Events that still arrive through the consumer's own channel (sent to it directly).
     async def chat_broadcast(self, event):
-        frames = event["frames"]
-        await self._send_or_drop(frames.get(self.language) or frames[settings.LANGUAGE_CODE])
+        self.room_event(event)
 
     async def chat_typing(self, event):
-        if event["user"] != self.user.pk:
-            await self._send_or_drop(event["text"])
-
-    async def _send_or_drop(self, text: str):
-        """A client that stops reading fills its buffers; it is dropped instead of holding
-        memory and delaying everyone else (it resyncs by id when it comes back)."""
-        try:
-            await asyncio.wait_for(self.send(text_data=text), timeout=SLOW_CLIENT_SECONDS)
-        except TimeoutError:
-            logger.warning("rooms: dropping a socket that does not read (user %s)", self.user.pk)
-            await self.close(code=CLOSE_TOO_SLOW)
-            await self.disconnect(CLOSE_TOO_SLOW)  # leave the groups now, not when TCP gives up
-            raise StopConsumer from None
+        self.room_event(event)
 
     async def access_check(self, event):
         if not await self._still_allowed():

@@ -1,5 +1,8 @@
 """Who may read, write and moderate in rooms. Checked on every request and every command."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import rules
 from django.db.models import Q
 
@@ -16,12 +19,36 @@ def can_moderate_room(user, room: Room) -> bool:
     return user.is_superuser or is_moderator_of(user, room.gliederung)
 
 
+# A socket command checks access and then calls a service that checks it again: within one
+# such unit the answer is computed once.
+_read_verdicts: ContextVar[dict | None] = ContextVar("rooms_read_verdicts", default=None)
+
+
+@contextmanager
+def read_verdicts_shared():
+    token = _read_verdicts.set({})
+    try:
+        yield
+    finally:
+        _read_verdicts.reset(token)
+
+
 @rules.predicate
 def can_read_room(user, room: Room) -> bool:
     if not user.is_authenticated or room is None:
         return False
     if user.is_superuser:
         return True
+    verdicts = _read_verdicts.get()
+    if verdicts is None:
+        return _can_read_room(user, room)
+    key = (user.pk, room.pk, room.visibility, room.gliederung_id)
+    if key not in verdicts:
+        verdicts[key] = _can_read_room(user, room)
+    return verdicts[key]
+
+
+def _can_read_room(user, room: Room) -> bool:
     gliederung = room.gliederung
     # One query answers "moderator here, Vorstand above, or member (here / below)".
     reach = Q(gliederung_id__in=gliederung.ancestor_ids, role=MembershipRole.VORSTAND) | Q(

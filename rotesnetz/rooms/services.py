@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rotesnetz.cache import counter_bump, counter_hit
 from rotesnetz.markup import mentioned_names, plain_text, render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, User
 from rotesnetz.outbox.services import MailSpec, mail_enqueue
@@ -112,12 +113,7 @@ def page_version(room_id: int) -> int:
 
 
 def _bump_page_version(room_id: int) -> None:
-    key = f"rooms:version:{room_id}"
-    if not cache.add(key, 1, timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=None)
+    counter_bump(cache, f"rooms:version:{room_id}")
 
 
 def _after_commit_broadcast(kind: str, message: Message) -> None:
@@ -160,15 +156,7 @@ def rate_limit_hit(*, user_id: int) -> float | None:
     """Count one message; return seconds to wait if the member writes too fast, else None."""
     limit, window = settings.ROOM_RATE_LIMIT
     bucket = int(timezone.now().timestamp() // window)
-    key = f"rooms:rate:{user_id}:{bucket}"
-    if cache.add(key, 1, timeout=window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window + 1)
-            count = 1
+    count = counter_hit(cache, f"rooms:rate:{user_id}:{bucket}", window + 1)
     if count > limit:
         return window - (timezone.now().timestamp() % window)
     return None
@@ -206,11 +194,9 @@ def message_post(
     if not can_post(author, room):
         raise _forbidden()
     text = _clean_text(text)
+    # A retried send (same client id) hits the unique constraint below and gets the stored
+    # message back: no lookup on the way of every first send.
     client_id = (client_id or "")[:64]
-    if client_id:
-        existing = Message.objects.filter(author=author, client_id=client_id).first()
-        if existing is not None:
-            return existing  # a retried send: the client gets its message, nobody a duplicate
     parent = None
     if parent_id:
         parent = Message.objects.filter(pk=parent_id, room=room).first()
@@ -248,18 +234,22 @@ def message_post(
                 last_message_at=message.created_at, last_message_id=message.pk
             )
             message.previous_id = previous_id
-            Mention.objects.bulk_create(
-                [Mention(message=message, user=user) for user in mentioned if user != author]
-            )
-            if not ReadState.objects.filter(room=room, user=author).update(last_read_id=message.pk):
-                ReadState.objects.bulk_create(
-                    [ReadState(room=room, user=author, last_read_id=message.pk)],
-                    ignore_conflicts=True,
+            if mentioned:
+                Mention.objects.bulk_create(
+                    [Mention(message=message, user=user) for user in mentioned if user != author]
                 )
+            # The author's read state stays: unread counts never count one's own messages.
             _after_commit_broadcast("message", message)
     except IntegrityError:
-        # Two sends with the same client id raced: return the one that won.
-        return Message.objects.get(author=author, client_id=client_id)
+        # A retried send, or two sends with the same client id raced: the stored one wins.
+        existing = (
+            Message.objects.filter(author=author, client_id=client_id).first()
+            if client_id
+            else None
+        )
+        if existing is None:
+            raise
+        return existing
     return message
 
 

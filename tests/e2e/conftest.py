@@ -67,6 +67,8 @@ def asgi_server(django_db_setup, e2e_smtp):
             str(port),
             "--ws",
             "websockets",
+            "--ws-per-message-deflate",
+            "false",  # as in production (scripts/run.sh)
             "--lifespan",
             "off",
         ],

@@ -1,0 +1,184 @@
+"""Room broadcasts fan out inside each process, not through one layer queue per socket.
+
+Channels delivers a group message by decoding it and waking one consumer task per member
+(PERFORMANCE-NOTES: that, not Redis, is what limits a room of hundreds). Here each process
+holds one channel-layer subscription per room it serves (a ``RoomHub``): a message crosses
+Redis once per process, is decoded once, and each member's frame is written straight to its
+socket. Writing starts eagerly, so a client that keeps up costs no task switch; a client whose
+socket is full gets its frames queued behind the pending write (``Outlet``), bounded in frames,
+bytes and time, and is dropped beyond that, so one slow phone never delays the room.
+"""
+
+import asyncio
+import logging
+import time
+from collections import deque
+
+logger = logging.getLogger(__name__)
+
+# A room whose last member left keeps its subscription a little, so that a page reload or a
+# reconnecting phone does not unsubscribe and subscribe again.
+LINGER_SECONDS = 30.0
+
+
+class RoomHub:
+    """One subscription to a room's group in this process, shared by the room's sockets."""
+
+    def __init__(self, layer, group: str):
+        self.layer = layer
+        self.group = group
+        self.loop = asyncio.get_running_loop()
+        self.listeners: set = set()
+        self.ready = self.loop.create_future()
+        self.linger = None
+        self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self):
+        channel = None
+        try:
+            channel = await self.layer.new_channel(prefix="hub.")
+            await self.layer.group_add(self.group, channel)
+            self.ready.set_result(None)
+            while True:
+                event = await self.layer.receive(channel)
+                for listener in tuple(self.listeners):
+                    try:
+                        listener.room_event(event)
+                    except Exception:  # one broken socket must not silence the room
+                        logger.exception("rooms: delivering to one socket failed")
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            logger.exception("rooms: the subscription of %s failed", self.group)
+            if not self.ready.done():
+                self.ready.set_exception(error)
+            # Without a subscription the sockets would wait for nothing: closing them makes the
+            # clients reconnect (to a fresh hub) and fetch what they missed by id.
+            for listener in tuple(self.listeners):
+                listener.hub_lost()
+        finally:
+            if _hubs.get(self.group) is self:
+                del _hubs[self.group]
+            if channel is not None:
+                try:
+                    await self.layer.group_discard(self.group, channel)
+                except Exception:  # the layer is going away; Redis forgets the subscription
+                    logger.debug("rooms: group_discard after hub end failed", exc_info=True)
+
+    def leave(self, listener) -> None:
+        self.listeners.discard(listener)
+        if not self.listeners and self.linger is None and not self.task.done():
+            self.linger = self.loop.call_later(LINGER_SECONDS, self._close_if_empty)
+
+    def _close_if_empty(self) -> None:
+        self.linger = None
+        if not self.listeners:
+            if _hubs.get(self.group) is self:
+                del _hubs[self.group]
+            self.task.cancel()
+
+
+_hubs: dict[str, RoomHub] = {}
+
+
+async def join(layer, group: str, listener) -> RoomHub:
+    """Add ``listener`` (it has ``room_event(event)`` and ``hub_lost()``) to the group's hub;
+    returns once the subscription is live, so nothing sent afterwards is missed."""
+    hub = _hubs.get(group)
+    if (
+        hub is None
+        or hub.task.done()
+        or hub.loop is not asyncio.get_running_loop()
+        or hub.layer is not layer
+    ):
+        hub = _hubs[group] = RoomHub(layer, group)
+    hub.listeners.add(listener)
+    if hub.linger is not None:
+        hub.linger.cancel()
+        hub.linger = None
+    try:
+        await asyncio.shield(hub.ready)
+    except BaseException:
+        hub.leave(listener)
+        raise
+    return hub
+
+
+class Outlet:
+    """Writes frames to one socket in order, without waiting for a client that keeps up.
+
+    ``send`` is the ASGI send callable. ``on_slow`` is called once when the client has not
+    taken a frame for ``max_seconds`` or has more than ``max_frames``/``max_bytes`` waiting.
+    """
+
+    __slots__ = (
+        "send",
+        "on_slow",
+        "max_frames",
+        "max_bytes",
+        "max_seconds",
+        "queue",
+        "queued_bytes",
+        "since",
+        "writer",
+        "closed",
+        "loop",
+    )
+
+    def __init__(self, send, on_slow, *, max_frames=2000, max_bytes=2_000_000, max_seconds=10.0):
+        self.send = send
+        self.on_slow = on_slow
+        self.max_frames = max_frames
+        self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
+        self.queue: deque | None = None  # None while no write is pending
+        self.queued_bytes = 0
+        self.since = 0.0
+        self.writer = None
+        self.closed = False
+        self.loop = asyncio.get_running_loop()
+
+    def push(self, text: str) -> None:
+        if self.closed:
+            return
+        if self.queue is not None:
+            self.queue.append(text)
+            self.queued_bytes += len(text)
+            if (
+                len(self.queue) > self.max_frames
+                or self.queued_bytes > self.max_bytes
+                or time.monotonic() - self.since > self.max_seconds
+            ):
+                self.close()
+                self.on_slow()
+            return
+        # Runs synchronously up to the first real wait: for a socket with room in its buffer
+        # the frame is written before this returns, and no task is ever scheduled.
+        task = asyncio.Task(self._write(text), loop=self.loop, eager_start=True)
+        if not task.done():
+            self.queue = deque()
+            self.queued_bytes = 0
+            self.since = time.monotonic()
+            self.writer = task
+
+    async def _write(self, text: str) -> None:
+        try:
+            await self.send({"type": "websocket.send", "text": text})
+            while self.queue:
+                self.since = time.monotonic()
+                text = self.queue.popleft()
+                self.queued_bytes -= len(text)
+                await self.send({"type": "websocket.send", "text": text})
+        except Exception:  # noqa: S110 - the socket is gone; its consumer hears the disconnect
+            pass
+        finally:
+            self.queue = None
+            self.writer = None
+
+    def close(self) -> None:
+        self.closed = True
+        if self.queue is not None:
+            self.queue.clear()
+            self.queued_bytes = 0
+        if self.writer is not None:
+            self.writer.cancel()
