@@ -193,6 +193,7 @@ class Fleet:
         self.latencies: list[float] = []
         self.delivered = 0
         self.failed = 0
+        self.reasons: dict[str, int] = {}
 
     async def connect(self, cookies: list[str], *, page: bool = False, concurrency: int = 200):
         gate = asyncio.Semaphore(concurrency)
@@ -212,8 +213,10 @@ class Fleet:
                         ping_interval=None,
                         open_timeout=30,
                     )
-                except Exception:
+                except Exception as error:
                     self.failed += 1
+                    reason = f"{type(error).__name__}: {str(error)[:80]}"
+                    self.reasons[reason] = self.reasons.get(reason, 0) + 1
                     return
                 self.sockets.append(socket)
                 self.readers.append(asyncio.ensure_future(self._read(socket)))
@@ -352,6 +355,7 @@ async def conference_start(server: Server, path: str, cookies: list[str], page: 
     await fleet.send(fleet.sockets[0], next(_seq))
     await wait_for(lambda: fleet.delivered >= len(fleet.sockets), 30)
     result = {
+        "reasons": fleet.reasons,
         "connected": len(fleet.sockets),
         "failed": fleet.failed,
         "connect_s": connect_time,
@@ -468,6 +472,9 @@ async def conference_report(ours, base, big, our_path, n):
         f"  connected {co['connected']}/{n}, failed {co['failed']} "
         f"(baseline {cb['connected']}/{n}, failed {cb['failed']}); socket only: failed {co_ws['failed']}"
     )
+    for label, outcome in (("with page", co), ("socket only", co_ws)):
+        for reason, count in outcome["reasons"].items():
+            print(f"  failed ({label}): {count} x {reason}")
     line(
         "time to connect all, with page",
         co["connect_s"],

@@ -126,6 +126,11 @@ TEMPLATES = [
 # --- Data stores ----------------------------------------------------------------------------
 
 DATABASE_URL = env("DATABASE_URL")
+# Requests one web process runs in Django at once; the rest wait in the event loop (asgi.py).
+# Below the pool size, so the sockets' database thread always finds a connection.
+HTTP_CONCURRENCY = int(env("HTTP_CONCURRENCY", "0")) or max(
+    2, int(env("DATABASE_POOL_MAX", "20")) - 4
+)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -9,10 +9,11 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 
-from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -22,8 +23,8 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
-from . import fanout, render, selectors, services
-from .groups import room_group, session_group, user_group
+from . import fanout, presence, render, selectors, services
+from .groups import CONTROL_GROUP, room_group, session_tag
 from .models import Room
 from .rules import can_read_room, read_verdicts_shared
 from .services import RoomError
@@ -60,21 +61,20 @@ def _open_room_for(user, room_id: int) -> Room | None:
     return room
 
 
+# Checked at connect in a worker thread of its own, so that a thousand handshakes at the start
+# of a conference wait for each other's database round trips in parallel, not in a queue.
+_open_room_in_parallel = DatabaseSyncToAsync(_open_room_for, thread_sensitive=False)
+
+
 class AccessLost(Exception):
     """The member may no longer read this room: the socket closes like a refused one."""
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
-    # Room broadcasts reach this socket through the process's RoomHub (fanout.py), written
-    # straight to the socket; the consumer's own layer channel carries the rare events for this
-    # member or session (access checks, logout).
-    DB_FREE_EVENTS = frozenset({"chat.broadcast", "chat.typing"})
-
-    async def dispatch(self, message):
-        if message["type"] in self.DB_FREE_EVENTS:
-            await getattr(self, get_handler_name(message))(message)
-        else:
-            await super().dispatch(message)
+    # No channel of its own: room events reach the socket through the process's RoomHub and
+    # events for this member or session through the process's Directory (fanout.py), so a
+    # connect costs no layer subscription and a delivery no task switch.
+    channel_layer_alias = None
 
     # --- connection -----------------------------------------------------------------------
 
@@ -82,41 +82,35 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.room = None
         self.hub = None
         self.outlet = None
-        self.joined: list[str] = []
+        self.directory = None
+        self.layer = get_channel_layer()
+        self.socket_id = uuid.uuid4().hex
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close()
             return
         self.user = user
         self.language = _language(self.scope)
-        self.room = await database_sync_to_async(_open_room_for)(
-            user, self.scope["url_route"]["kwargs"]["room_id"]
-        )
+        session = self.scope.get("session")
+        self.session = session_tag(session.session_key) if session and session.session_key else None
+        self.room = await _open_room_in_parallel(user, self.scope["url_route"]["kwargs"]["room_id"])
         if self.room is None:
             await self.close()
             return
-        self.joined = [user_group(user.pk)]
-        session = self.scope.get("session")
-        if session is not None and session.session_key:
-            self.joined.append(session_group(session.session_key))
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
         self.outlet = fanout.Outlet(self.base_send, self._too_slow, max_seconds=SLOW_CLIENT_SECONDS)
         await self.accept()
         # Subscribed before the client's "hello": nothing sent after its backlog is missed.
-        self.hub = await fanout.join(self.channel_layer, room_group(self.room.pk), self)
-        await database_sync_to_async(services.presence_join)(
-            room_id=self.room.pk, user_id=user.pk, channel_name=self.channel_name
-        )
+        self.directory = await fanout.directory(self.layer, CONTROL_GROUP)
+        self.directory.add(self, user.pk, self.session)
+        self.hub = await fanout.join(self.layer, room_group(self.room.pk), self)
+        presence.book().join(self.socket_id, self.room.pk, user.pk)
         self.last_touch = time.monotonic()
         self.last_typing = 0.0
 
     async def disconnect(self, code):
         self._leave_hub()
-        for group in self.joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
         if self.room is not None:
-            await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+            presence.book().leave(self.socket_id)
 
     # --- inbound frames -------------------------------------------------------------------
 
@@ -184,7 +178,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         result, events = await database_sync_to_async(call)()
         for group, event in events:
             try:
-                await self.channel_layer.group_send(group, event)
+                await self.layer.group_send(group, event)
             except Exception:  # stored already; the others fill the gap via "prev"
                 logger.exception("rooms: broadcast to %s failed", group)
         return result
@@ -203,7 +197,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def command_ping(self, data):
         if time.monotonic() - self.last_touch > PRESENCE_TOUCH_SECONDS:
             self.last_touch = time.monotonic()
-            await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
+            await database_sync_to_async(services.presence_touch)(channel_name=self.socket_id)
         await self._send_json({"type": "pong"})
 
     async def command_hello(self, data):
@@ -301,18 +295,19 @@ class RoomConsumer(AsyncWebsocketConsumer):
             {"type": "typing", "user": self.user.pk, "name": self.user.public_name},
             ensure_ascii=False,
         )
-        await self.channel_layer.group_send(
+        await self.layer.group_send(
             room_group(self.room.pk), {"type": "chat.typing", "user": self.user.pk, "text": frame}
         )
 
     async def command_presence(self, data):
+        await presence.book().flush()
         users = await self._run(self._presence)
         await self._send_json({"type": "presence", "users": users})
 
     def _presence(self) -> list[str]:
         from datetime import timedelta
 
-        services.presence_touch(channel_name=self.channel_name)
+        services.presence_touch(channel_name=self.socket_id)
         since = timezone.now() - timedelta(minutes=3)
         return [
             row["user__display_name"] or row["user__email"].split("@")[0]
@@ -330,12 +325,23 @@ class RoomConsumer(AsyncWebsocketConsumer):
         elif kind == "chat.typing":
             if event["user"] != self.user.pk:
                 self.outlet.push(event["text"])
-        else:  # e.g. an access check: through this consumer's own queue, in order
-            asyncio.ensure_future(self.channel_layer.send(self.channel_name, event))
+        else:
+            self.control_event(event)
+
+    def control_event(self, event: dict) -> None:
+        """Access checks (room settings changed, membership ended) and logouts."""
+        if event["type"] == "session.ended":
+            self._spawn(self.close(code=CLOSE_SESSION_ENDED))
+        elif event["type"] == "access.check":
+            self._spawn(self._access_check())
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.ensure_future(coroutine)
+        task.add_done_callback(_log_failure)
 
     def hub_lost(self) -> None:
         self.hub = None
-        asyncio.ensure_future(self.close(code=CLOSE_HUB_LOST))
+        self._spawn(self.close(code=CLOSE_HUB_LOST))
 
     def _leave_hub(self) -> None:
         if self.outlet is not None:
@@ -343,24 +349,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.hub is not None:
             self.hub.leave(self)
             self.hub = None
+        if self.directory is not None:
+            self.directory.remove(self, self.user.pk, self.session)
+            self.directory = None
 
     def _too_slow(self) -> None:
         """A client that stops reading fills its buffers; it is dropped instead of holding
         memory (it resyncs by id when it comes back)."""
         logger.warning("rooms: dropping a socket that does not read (user %s)", self.user.pk)
         self._leave_hub()
-        asyncio.ensure_future(self.close(code=CLOSE_TOO_SLOW))
+        self._spawn(self.close(code=CLOSE_TOO_SLOW))
 
-    # Events that still arrive through the consumer's own channel (sent to it directly).
-    async def chat_broadcast(self, event):
-        self.room_event(event)
-
-    async def chat_typing(self, event):
-        self.room_event(event)
-
-    async def access_check(self, event):
-        if not await self._still_allowed():
+    async def _access_check(self):
+        if self.room is not None and not await self._still_allowed():
             await self.close(code=CLOSE_ACCESS_LOST)
 
-    async def session_ended(self, event):
-        await self.close(code=CLOSE_SESSION_ENDED)
+
+def _log_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("rooms: socket task failed", exc_info=task.exception())

@@ -104,6 +104,61 @@ async def join(layer, group: str, listener) -> RoomHub:
     return hub
 
 
+class Directory:
+    """The sockets of this process by member and by session, for control events (one hub on
+    CONTROL_GROUP per process instead of two layer subscriptions per socket)."""
+
+    def __init__(self):
+        self.by_user: dict[int, set] = {}
+        self.by_session: dict[str, set] = {}
+
+    def add(self, socket, user_id: int, session: str | None) -> None:
+        self.by_user.setdefault(user_id, set()).add(socket)
+        if session:
+            self.by_session.setdefault(session, set()).add(socket)
+
+    def remove(self, socket, user_id: int, session: str | None) -> None:
+        for index, key in ((self.by_user, user_id), (self.by_session, session)):
+            sockets = index.get(key)
+            if sockets is not None:
+                sockets.discard(socket)
+                if not sockets:
+                    del index[key]
+
+    def room_event(self, event: dict) -> None:
+        if "user" in event:
+            targets = self.by_user.get(event["user"], ())
+        else:
+            targets = self.by_session.get(event.get("session"), ())
+        for socket in tuple(targets):
+            socket.control_event(event)
+
+    def hub_lost(self) -> None:
+        for sockets in tuple(self.by_user.values()):
+            for socket in tuple(sockets):
+                socket.hub_lost()
+
+
+_directories: dict[int, tuple] = {}
+
+
+async def directory(layer, group: str) -> Directory:
+    """This process's directory, subscribed to the control group (per event loop)."""
+    loop = asyncio.get_running_loop()
+    entry = _directories.get(id(loop))
+    if entry is not None and entry[0] is loop and entry[2] is layer:
+        hub = entry[3]
+        if not hub.task.done():
+            await asyncio.shield(hub.ready)
+            return entry[1]
+    found = Directory()
+    hub = RoomHub(layer, group)
+    hub.listeners.add(found)
+    _directories[id(loop)] = (loop, found, layer, hub)
+    await asyncio.shield(hub.ready)
+    return found
+
+
 class Outlet:
     """Writes frames to one socket in order, without waiting for a client that keeps up.
 

@@ -25,7 +25,7 @@ from rotesnetz.outbox.services import MailSpec, mail_enqueue
 from rotesnetz.privacy.services import audit_record
 
 from . import render
-from .groups import room_group, session_group, user_group
+from .groups import CONTROL_GROUP, room_group, session_tag
 from .models import (
     MESSAGE_MAX_LENGTH,
     REACTIONS,
@@ -600,27 +600,23 @@ def room_export(*, room: Room, by: User) -> str:
 # --- Presence and access --------------------------------------------------------------------
 
 
-def presence_join(*, room_id: int, user_id: int, channel_name: str) -> None:
-    # Channel names are unique per socket: one INSERT, no read first (conference starts).
-    Presence.objects.bulk_create(
-        [
-            Presence(
-                room_id=room_id,
-                user_id=user_id,
-                channel_name=channel_name,
-                last_seen=timezone.now(),
-            )
-        ],
-        ignore_conflicts=True,
-    )
+def presence_write(*, joins: dict[str, tuple[int, int]], leaves: set[str]) -> None:
+    """Many sockets' arrivals and departures in two statements."""
+    now = timezone.now()
+    if joins:
+        Presence.objects.bulk_create(
+            [
+                Presence(room_id=room_id, user_id=user_id, channel_name=socket, last_seen=now)
+                for socket, (room_id, user_id) in joins.items()
+            ],
+            ignore_conflicts=True,
+        )
+    if leaves:
+        Presence.objects.filter(channel_name__in=leaves).delete()
 
 
 def presence_touch(*, channel_name: str) -> None:
     Presence.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
-
-
-def presence_leave(*, channel_name: str) -> None:
-    Presence.objects.filter(channel_name=channel_name).delete()
 
 
 def presence_purge(*, older_than: timedelta = timedelta(minutes=3)) -> int:
@@ -630,11 +626,11 @@ def presence_purge(*, older_than: timedelta = timedelta(minutes=3)) -> int:
 
 def sockets_recheck_user(*, user_id: int) -> None:
     """Ask every open socket of the user to check its access again (membership ended)."""
-    _group_send(user_group(user_id), {"type": "access.check"})
+    _group_send(CONTROL_GROUP, {"type": "access.check", "user": user_id})
 
 
 def sockets_close_session(*, session_key: str) -> None:
-    _group_send(session_group(session_key), {"type": "session.ended"})
+    _group_send(CONTROL_GROUP, {"type": "session.ended", "session": session_tag(session_key)})
 
 
 # --- Mention digests ------------------------------------------------------------------------

@@ -97,6 +97,7 @@ def make_person(world: World, *, tag: str, name: str, phone: str) -> Person:
     second = room_services.message_post(room=world.room, author=user, text="Entwurf")
     room_services.message_edit(message_id=second.pk, by=user, text=mark("edited"))
     room_services.reaction_toggle(message_id=first.pk, by=user, emoji="👍")
+    room_services.read_mark(room=world.room, user=user, message_id=second.pk)
     person.message_ids += [first.pk, second.pk]
     # Programmideen: an idea with a comment, supported by its author.
     idea = make_idea(world.process, user, title=mark("idea"), text=mark("idea-text"))
