@@ -130,12 +130,13 @@ def message_with_relations(*, message_id: int) -> Message:
 
 
 def pinned_messages(*, room: Room) -> list[Message]:
+    """The page's list of pins: only id and text."""
     return list(
-        _with_relations(
-            Message.objects.filter(
-                room=room, pinned_at__isnull=False, deleted_at__isnull=True, hidden_at__isnull=True
-            )
-        ).order_by("-pinned_at")[:10]
+        Message.objects.filter(
+            room=room, pinned_at__isnull=False, deleted_at__isnull=True, hidden_at__isnull=True
+        )
+        .order_by("-pinned_at")
+        .only("id", "text")[:10]
     )
 
 

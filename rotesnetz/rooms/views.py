@@ -18,7 +18,7 @@ from . import selectors, services
 from .forms import HideForm, MessageForm, RoomForm
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Message, ReadState
 from .render import message_context, message_html
-from .rules import can_lead_rooms_of, can_moderate_room, can_post
+from .rules import can_lead_rooms_of, can_moderate_room, can_post, read_verdicts_shared
 from .services import RoomError
 
 DRAFT_MAX_LENGTH = 5 * MESSAGE_MAX_LENGTH
@@ -56,6 +56,11 @@ def room_list(request):
 @login_required
 @require_GET
 def room_detail(request, pk):
+    with read_verdicts_shared():
+        return _room_detail(request, pk)
+
+
+def _room_detail(request, pk):
     room = _room_or_404(request, pk)
     try:
         before = int(request.GET.get("vor", "0"))
@@ -76,7 +81,7 @@ def room_detail(request, pk):
         "has_more": listing["has_more"],
         "oldest_id": listing["oldest_id"],
         "last_id": listing["last_id"] if not before else 0,
-        "pinned": selectors.pinned_messages(room=room),
+        "pinned": listing["pinned"],
         "can_post": can_post(request.user, room),
         "can_moderate": can_moderate,
         "form": MessageForm(),
@@ -109,6 +114,11 @@ def _message_listing(room, before: int) -> dict:
             "has_more": has_more,
             "oldest_id": page[0].pk if page else None,
             "last_id": page[-1].pk if page else 0,
+            # Pins change the version too; the list only needs numbers and words.
+            "pinned": [
+                {"pk": m.pk, "text": m.text}
+                for m in selectors.pinned_messages(room=room, light=True)
+            ],
         }
         cache.set(key, listing, timeout=300)
     return listing
