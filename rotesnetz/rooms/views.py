@@ -115,10 +115,7 @@ def _message_listing(room, before: int) -> dict:
             "oldest_id": page[0].pk if page else None,
             "last_id": page[-1].pk if page else 0,
             # Pins change the version too; the list only needs numbers and words.
-            "pinned": [
-                {"pk": m.pk, "text": m.text}
-                for m in selectors.pinned_messages(room=room, light=True)
-            ],
+            "pinned": [{"pk": m.pk, "text": m.text} for m in selectors.pinned_messages(room=room)],
         }
         cache.set(key, listing, timeout=300)
     return listing
