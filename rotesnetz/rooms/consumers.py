@@ -83,6 +83,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.hub = None
         self.outlet = None
         self.directory = None
+        self.accepted = False
+        self.deferred: list[dict] = []
         self.layer = get_channel_layer()
         self.socket_id = uuid.uuid4().hex
         user = self.scope.get("user")
@@ -98,11 +100,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.outlet = fanout.Outlet(self.base_send, self._too_slow, max_seconds=SLOW_CLIENT_SECONDS)
-        await self.accept()
-        # Subscribed before the client's "hello": nothing sent after its backlog is missed.
+        # Subscribed before the handshake completes: a logout or removal right after it, and
+        # any message after the client's backlog, reach this socket.
         self.directory = await fanout.directory(self.layer, CONTROL_GROUP)
         self.directory.add(self, user.pk, self.session)
         self.hub = await fanout.join(self.layer, room_group(self.room.pk), self)
+        await self.accept()
+        self.accepted = True  # frames before this are in the backlog the client asks for
+        for event in self.deferred:
+            self.control_event(event)
         presence.book().join(self.socket_id, self.room.pk, user.pk)
         self.last_touch = time.monotonic()
         self.last_typing = 0.0
@@ -319,6 +325,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def room_event(self, event: dict) -> None:
         """Called by the RoomHub for every event of this room, synchronously."""
         kind = event["type"]
+        if not self.accepted and kind in {"chat.broadcast", "chat.typing"}:
+            return
         if kind == "chat.broadcast":
             frames = event["frames"]
             self.outlet.push(frames.get(self.language) or frames[settings.LANGUAGE_CODE])
@@ -330,6 +338,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     def control_event(self, event: dict) -> None:
         """Access checks (room settings changed, membership ended) and logouts."""
+        if not self.accepted:  # answered once the handshake is done
+            self.deferred.append(event)
+            return
         if event["type"] == "session.ended":
             self._spawn(self.close(code=CLOSE_SESSION_ENDED))
         elif event["type"] == "access.check":
