@@ -494,6 +494,17 @@
     });
   }
 
+  // The composer sticks to the bottom of the screen only while it takes less than 40 % of it:
+  // with large text a sticky composer would hide most of the messages.
+  if (form) {
+    const placeComposer = function () {
+      form.classList.toggle("is-sticky", form.offsetHeight < window.innerHeight * 0.4);
+    };
+    if ("ResizeObserver" in window) new ResizeObserver(placeComposer).observe(form);
+    window.addEventListener("resize", placeComposer);
+    placeComposer();
+  }
+
   log.querySelectorAll(".rn-msg").forEach(decorate);
   connect();
 })();

@@ -49,6 +49,16 @@ FOCUS_STATE = """() => {
 }"""
 
 
+def wait_until(page: Page, function: str, timeout: float = 10) -> None:
+    """Poll ``function`` in the page. Playwright's wait_for_function evaluates strings with
+    eval while it polls, which the strict CSP forbids."""
+    for _ in range(int(timeout * 10)):
+        if page.evaluate(function):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout} s: {function}")
+
+
 def focus_problem(page: Page) -> str | None:
     """Why the focus cannot be seen, or None: a 2px outline with 3:1 contrast against what is
     behind it, on screen and not hidden under another element (WCAG 2.4.7, 2.4.11, 1.4.11)."""
@@ -100,7 +110,7 @@ def skip_to_content(page: Page) -> None:
     assert focused(page, "el.classList.contains('skip-link')"), "first Tab is not the skip link"
     assert focus_problem(page) is None, focus_problem(page)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+    wait_until(page, "() => document.activeElement && document.activeElement.id === 'main'")
 
 
 def sign_in_by_keyboard(page: Page, email: str) -> None:
