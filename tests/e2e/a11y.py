@@ -3,7 +3,8 @@ and judging what the focused element looks like."""
 
 import re
 
-from playwright.sync_api import Page
+import pytest
+from playwright.sync_api import Page, expect
 
 from tests.support.factories import PASSWORD
 
@@ -49,6 +50,14 @@ FOCUS_STATE = """() => {
 }"""
 
 
+@pytest.fixture
+def patient_expect():
+    """Playwright's expect() gives up after 5 s: too soon on a loaded two-core machine."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=None)
+
+
 def wait_until(page: Page, function: str, timeout: float = 10) -> None:
     """Poll ``function`` in the page. Playwright's wait_for_function evaluates strings with
     eval while it polls, which the strict CSP forbids."""
@@ -63,8 +72,8 @@ def focus_problem(page: Page) -> str | None:
     """Why the focus cannot be seen, or None: a 2px outline with 3:1 contrast against what is
     behind it, on screen and not hidden under another element (WCAG 2.4.7, 2.4.11, 1.4.11)."""
     state = page.evaluate(FOCUS_STATE)
-    # Bootstrap scrolls smoothly: give the scroll to the focused element up to 3 s to end.
-    for _ in range(30):
+    # Bootstrap scrolls smoothly: give the scroll to the focused element up to 5 s to end.
+    for _ in range(50):
         if state is None or (state["onScreen"] and not state["covered"]):
             break
         page.wait_for_timeout(100)

@@ -7,10 +7,19 @@ import pytest
 from playwright.sync_api import expect
 
 from rotesnetz.rooms.models import Message, Room
-from tests.e2e.a11y import focus_problem, sign_in_by_keyboard, tab_to
+from tests.e2e.a11y import (
+    focus_problem,
+    patient_expect,  # noqa: F401 - the fixture, used by name
+    sign_in_by_keyboard,
+    tab_to,
+)
 from tests.support.factories import PASSWORD, make_member, make_tree
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 
 def _tab_to(page, predicate: str, limit: int = 80) -> bool:

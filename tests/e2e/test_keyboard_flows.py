@@ -13,13 +13,24 @@ from parteischule.enums import EnrolmentStatus
 from parteischule.models import Enrolment
 from quartier.enums import AdviceKind
 from quartier.models import AdviceBooking
-from tests.e2e.a11y import focus_problem, focused, sign_in_by_keyboard, skip_to_content, tab_to
+from tests.e2e.a11y import (
+    focus_problem,
+    focused,
+    patient_expect,  # noqa: F401 - the fixture, used by name
+    sign_in_by_keyboard,
+    skip_to_content,
+    tab_to,
+)
 from tests.support.factories import make_tree, make_user
 from tests.support.konferenzen_factories import make_conference
 from tests.support.parteischule_factories import make_course
 from tests.support.quartier_factories import make_office, make_service, make_slot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 
 def _outcome_has_focus(page, text: str | re.Pattern) -> None:

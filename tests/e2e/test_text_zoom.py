@@ -17,14 +17,21 @@ from konferenzen.models import Registration
 from parteischule.models import Enrolment
 from rotesnetz.members.models import MembershipRole
 from rotesnetz.rooms.models import Message, Room
-from tests.e2e.a11y import wait_until
+from tests.e2e.a11y import (
+    patient_expect,  # noqa: F401 - the fixture, used by name
+    wait_until,
+)
 from tests.support.factories import PASSWORD, make_member, make_tree
 from tests.support.ideas_factories import make_process
 from tests.support.konferenzen_factories import make_conference
 from tests.support.parteischule_factories import make_course
 from tests.support.quartier_factories import make_office, make_service, make_slot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("patient_expect"),
+]
 
 VIEWPORT = {"width": 1280, "height": 800}
 BROWSER_SETTING = "browser font size 32px"
