@@ -86,7 +86,14 @@
     const nearBottom = window.innerHeight + window.scrollY >= document.body.offsetHeight - 200;
     upsert(id, html, "bottom");
     if (id > lastId) lastId = id;
-    if (nearBottom) log.lastElementChild.scrollIntoView({ block: "end" });
+    // Follow the conversation. A composer that does not stick to the bottom (large text) is
+    // kept in view below the new message while one writes in it: the focus stays visible.
+    const composerInFlow = form && !form.classList.contains("is-sticky");
+    if (composerInFlow && (nearBottom || form.contains(document.activeElement))) {
+      form.scrollIntoView({ block: nearBottom ? "end" : "nearest" });
+    } else if (nearBottom) {
+      log.lastElementChild.scrollIntoView({ block: "end" });
+    }
     markRead();
   }
 
@@ -492,6 +499,20 @@
     olderLink.addEventListener("click", function (event) {
       if (send({ type: "history", before: Number(olderLink.dataset.before) })) event.preventDefault();
     });
+  }
+
+  // The composer sticks to the bottom of the screen only while it takes less than 40 % of it:
+  // with large text a sticky composer would hide most of the messages.
+  if (form) {
+    const placeComposer = function () {
+      const sticky = form.offsetHeight < window.innerHeight * 0.4;
+      form.classList.toggle("is-sticky", sticky);
+      // What gets the focus or is scrolled to stops above the sticky composer, not under it.
+      document.documentElement.style.scrollPaddingBottom = sticky ? form.offsetHeight + "px" : "";
+    };
+    if ("ResizeObserver" in window) new ResizeObserver(placeComposer).observe(form);
+    window.addEventListener("resize", placeComposer);
+    placeComposer();
   }
 
   log.querySelectorAll(".rn-msg").forEach(decorate);
