@@ -224,8 +224,8 @@ class Outlet:
                 text = self.queue.popleft()
                 self.queued_bytes -= len(text)
                 await self.send({"type": "websocket.send", "text": text})
-        except Exception:  # noqa: S110 - the socket is gone; its consumer hears the disconnect
-            pass
+        except Exception:  # the socket is gone; its consumer hears the disconnect and leaves
+            logger.debug("rooms: write to a closed socket dropped", exc_info=True)
         finally:
             self.queue = None
             self.writer = None
