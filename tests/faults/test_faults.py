@@ -5,7 +5,6 @@ stops and restarts the run's own cluster (scripts/services.sh exports where it l
 """
 
 import os
-import shutil
 import subprocess
 import time
 from datetime import timedelta
@@ -24,53 +23,9 @@ from rotesnetz.outbox.models import MailStatus, OutboundMail
 from rotesnetz.rooms.models import Message, Room
 from tests.conftest import require_service
 from tests.support.factories import make_member, make_tree, make_user
-from tests.support.smtp import free_port
+from tests.support.services import OwnRedis
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
-
-
-class OwnRedis:
-    def __init__(self, tmp_path):
-        require_service("redis-server", shutil.which("redis-server") is not None)
-        self.port = free_port()
-        self.folder = tmp_path
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if (
-                subprocess.run(
-                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True
-                ).returncode
-                == 0
-            ):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis did not start")
-
-    def stop(self):
-        if self.process:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
 
 
 @pytest.fixture
