@@ -23,7 +23,8 @@ def database_url_of_tests() -> str:
 
 
 class AsgiServer:
-    """``uvicorn rotesnetz.asgi:application`` on a free loopback port, on the test database."""
+    """``uvicorn rotesnetz.asgi:application`` on a free loopback port, on the test database,
+    with the websocket implementation production gets (the Dockerfile names none: ``auto``)."""
 
     def __init__(self, env: dict, log_path: Path):
         self.port = free_port()
@@ -54,8 +55,6 @@ class AsgiServer:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
-                "--ws",
-                "websockets",
                 "--lifespan",
                 "off",
                 "--log-level",

@@ -14,12 +14,17 @@ post a browser falls back to while offline (the tests only send on open sockets)
 """
 
 import asyncio
+import base64
 import bisect
 import contextlib
 import json
+import os
 import random
+import socket
+import struct
 import time
 import uuid
+from pathlib import Path
 
 import websockets
 from websockets.protocol import State
@@ -83,6 +88,8 @@ class RoomClient:
         self.since = ""
         self.pending: dict[str, str] = {}  # ref -> text, sent but not acknowledged
         self.acked: dict[str, int] = {}  # ref -> message id
+        self.posted_at: dict[str, float] = {}  # ref -> when it was first sent
+        self.acked_at: dict[str, float] = {}  # ref -> when its acknowledgement came
         self.refused: list[dict] = []
         self.errors: list[dict] = []
         self.live_at: dict[int, float] = {}  # message id -> when its live frame first came
@@ -144,7 +151,8 @@ class RoomClient:
             pass
         finally:
             self.ws = None
-        code = ws.close_rcvd.code if ws.close_rcvd is not None else None
+        received = ws.protocol.close_rcvd  # the server's close frame, None if none came
+        code = received.code if received is not None else None
         self.close_codes.append(code)
         if code in CLOSE_FOR_GOOD:
             self.closed_for_good = code
@@ -180,8 +188,14 @@ class RoomClient:
         """Write a message (it stays pending until acknowledged, and is sent again on reopen)."""
         ref = uuid.uuid4().hex
         self.pending[ref] = text
+        self.posted_at[ref] = time.monotonic()
         await self.send({"type": "send", "text": text, "parent": None, "ref": ref})
         return ref
+
+    async def abandon(self) -> None:
+        """What the browser does on its "offline" event: drop the socket and reconnect later."""
+        if self.ws is not None:
+            await self.ws.close()
 
     async def stop(self) -> None:
         self._stop.set()
@@ -222,6 +236,7 @@ class RoomClient:
                 await self.send({"type": "hello", "after": self.last_id, "since": self.since})
         elif kind == "ack":
             self.pending.pop(frame["ref"], None)
+            self.acked_at.setdefault(frame["ref"], time.monotonic())
             if self.acked.setdefault(frame["ref"], frame["id"]) != frame["id"]:
                 self.errors.append({"type": "ack_mismatch", **frame})
         elif kind == "error":
@@ -232,3 +247,133 @@ class RoomClient:
                 del self.pending[ref]
         elif kind == "pong":
             self._awaiting_pong = 0.0
+
+
+TCP_STATES = {
+    "01": "ESTABLISHED",
+    "02": "SYN_SENT",
+    "03": "SYN_RECV",
+    "04": "FIN_WAIT1",
+    "05": "FIN_WAIT2",
+    "06": "TIME_WAIT",
+    "07": "CLOSE",
+    "08": "CLOSE_WAIT",
+    "09": "LAST_ACK",
+    "0A": "LISTEN",
+    "0B": "CLOSING",
+}
+
+
+class SilentClient:
+    """A member whose tab stopped reading: a tiny receive buffer, one ``hello``, then nothing.
+
+    A plain socket with a hand-made websocket handshake, so that nothing reads on its behalf.
+    """
+
+    def __init__(self, port: int, room_id: int, cookie: str, *, receive_buffer: int = 4096):
+        self.port = port
+        self.room_id = room_id
+        self.cookie = cookie
+        self.receive_buffer = receive_buffer
+        self.sock: socket.socket | None = None
+        self.buffered = b""
+
+    def open(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
+        sock.settimeout(20)
+        sock.connect(("127.0.0.1", self.port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(
+            (
+                f"GET /ws/raeume/{self.room_id}/ HTTP/1.1\r\n"
+                f"Host: 127.0.0.1:{self.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                f"Origin: http://127.0.0.1:{self.port}\r\nCookie: {self.cookie}\r\n\r\n"
+            ).encode()
+        )
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = sock.recv(1)  # byte by byte: nothing after the headers is read here
+            if not chunk:
+                raise ConnectionError("closed during the handshake")
+            response += chunk
+        status = response.split(b"\r\n", 1)[0]
+        if b" 101 " not in status:
+            raise ConnectionError(status.decode(errors="replace"))
+        self.sock = sock
+        self.local_port = sock.getsockname()[1]
+        self._send_text(json.dumps({"type": "hello", "after": 0}))
+
+    def _send_text(self, text: str) -> None:
+        payload = text.encode()
+        mask = os.urandom(4)
+        header = bytes([0x81])
+        if len(payload) < 126:
+            header += bytes([0x80 | len(payload)])
+        else:
+            header += bytes([0x80 | 126]) + struct.pack("!H", len(payload))
+        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def server_side_state(self) -> str | None:
+        """The TCP state of the server's end of this connection (None: the server has no
+        socket for it any more)."""
+        wanted_local, wanted_remote = f"{self.port:04X}", f"{self.local_port:04X}"
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, state = fields[1], fields[2], fields[3]
+            if local.endswith(":" + wanted_local) and remote.endswith(":" + wanted_remote):
+                return TCP_STATES.get(state, state)
+        return None
+
+    def read_to_the_end(self, quiet: float = 5) -> tuple[str, int | None, int]:
+        """Read everything the server sent. Returns (how it ended, close code, text frames):
+        ("close", code, n) for a close frame, ("eof"/"reset", None, n) for a closed
+        connection, ("open", None, n) when nothing more came for ``quiet`` seconds."""
+        self.sock.settimeout(quiet)
+        data, frames = b"", 0
+        while True:
+            try:
+                chunk = self.sock.recv(1 << 16)
+            except TimeoutError:
+                return "open", None, frames
+            except ConnectionResetError:
+                return "reset", None, frames
+            if not chunk:
+                return "eof", None, frames
+            data += chunk
+            while True:
+                frame = _frame(data)
+                if frame is None:
+                    break
+                opcode, payload, used = frame
+                data = data[used:]
+                if opcode == 0x8:
+                    code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+                    return "close", code, frames
+                if opcode == 0x1:
+                    frames += 1
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+
+
+def _frame(data: bytes) -> tuple[int, bytes, int] | None:
+    """(opcode, payload, bytes used) of the first complete unmasked frame, or None."""
+    if len(data) < 2:
+        return None
+    opcode, length, offset = data[0] & 0x0F, data[1] & 0x7F, 2
+    if length == 126:
+        if len(data) < 4:
+            return None
+        length, offset = struct.unpack("!H", data[2:4])[0], 4
+    elif length == 127:
+        if len(data) < 10:
+            return None
+        length, offset = struct.unpack("!Q", data[2:10])[0], 10
+    if len(data) < offset + length:
+        return None
+    return opcode, data[offset : offset + length], offset + length
