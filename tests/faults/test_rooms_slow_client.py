@@ -6,6 +6,10 @@ socket has a tiny receive buffer and never reads. The server must drop that memb
 bounded time (it leaves the room; its socket ends with a close frame or a closed connection),
 its memory must stay bounded, and the others must keep getting every message live, with a p99
 latency not far from the run without the silent member.
+
+Before rotesnetz/websocket_close.py the member was never dropped: the consumer's close (4408)
+waited behind the full buffers for as long as the client stayed connected, and the server's
+memory grew with every message of the room.
 """
 
 import asyncio
