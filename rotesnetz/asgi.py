@@ -15,6 +15,7 @@ from django.conf import settings  # noqa: E402
 
 from rotesnetz.routing import websocket_urlpatterns  # noqa: E402
 from rotesnetz.websocket_auth import SocketAuthMiddlewareStack  # noqa: E402
+from rotesnetz.websocket_close import BoundedClose  # noqa: E402
 
 
 class BoundedConcurrency:
@@ -41,8 +42,9 @@ class BoundedConcurrency:
 application = ProtocolTypeRouter(
     {
         "http": BoundedConcurrency(django_asgi_app, settings.HTTP_CONCURRENCY),
-        "websocket": AllowedHostsOriginValidator(
-            SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # A close behind a client that stopped reading must not wait forever (BoundedClose).
+        "websocket": BoundedClose(
+            AllowedHostsOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -117,10 +117,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self._leave_hub()
         if self.room is not None:
             presence.book().leave(self.socket_id)
+            self.room = None  # once, also when a dropped slow socket disconnects later
 
     # --- inbound frames -------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.room is None:  # dropped (too slow): nothing more is answered
+            return
         if text_data is None:
             await self._error("invalid_frame", _("Only text frames are understood."))
             return
@@ -369,7 +372,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         memory (it resyncs by id when it comes back)."""
         logger.warning("rooms: dropping a socket that does not read (user %s)", self.user.pk)
         self._leave_hub()
-        self._spawn(self.close(code=CLOSE_TOO_SLOW))
+        self._spawn(self._close_slow())
+
+    async def _close_slow(self):
+        # The close frame may wait behind the full buffer (bounded, asgi.BoundedClose); the
+        # member leaves the room's presence now, not when TCP gives up.
+        await self.close(code=CLOSE_TOO_SLOW)
+        await self.disconnect(CLOSE_TOO_SLOW)
 
     async def _access_check(self):
         if self.room is not None and not await self._still_allowed():

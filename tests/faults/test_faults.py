@@ -5,7 +5,6 @@ stops and restarts the run's own cluster (scripts/services.sh exports where it l
 """
 
 import os
-import shutil
 import subprocess
 import time
 from datetime import timedelta
@@ -17,6 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from konferenzen.enums import Audience
+from konferenzen.models import Registration
+from parteischule.models import Enrolment
+from quartier.models import AdviceBooking
 from rotesnetz.celery import app
 from rotesnetz.members.models import MembershipRole
 from rotesnetz.outbox import services as outbox
@@ -24,53 +27,12 @@ from rotesnetz.outbox.models import MailStatus, OutboundMail
 from rotesnetz.rooms.models import Message, Room
 from tests.conftest import require_service
 from tests.support.factories import make_member, make_tree, make_user
-from tests.support.smtp import free_port
+from tests.support.konferenzen_factories import make_conference
+from tests.support.parteischule_factories import make_course
+from tests.support.quartier_factories import make_office, make_slot
+from tests.support.services import OwnRedis
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
-
-
-class OwnRedis:
-    def __init__(self, tmp_path):
-        require_service("redis-server", shutil.which("redis-server") is not None)
-        self.port = free_port()
-        self.folder = tmp_path
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if (
-                subprocess.run(
-                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True
-                ).returncode
-                == 0
-            ):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis did not start")
-
-    def stop(self):
-        if self.process:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
 
 
 @pytest.fixture
@@ -202,3 +164,57 @@ def test_postgresql_outage_gives_503_and_recovers_without_loss(postgres):
         "vorher",
         "nachher",
     ]
+
+
+def test_enrol_register_and_book_while_redis_is_down_then_every_mail_goes_out_once(
+    own_redis, smtp_sink, settings
+):
+    """Parteischule enrolment, conference registration and a Quartier booking with Redis
+    (cache and broker) away: each request succeeds, its mail waits in the outbox and goes out
+    exactly once after Redis is back."""
+    settings.MAILERS = smtp_sink.mailers_setting()
+    tree = make_tree()
+    member = make_member(tree["ov"], email="mitglied-fault@example.org")
+    course = make_course()
+    conference = make_conference(gliederung=tree["lv"], audience=Audience.LANDESVERBAND)
+    office = make_office()
+    slot = make_slot(office)
+
+    own_redis.stop()
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    enrolled = client.post(reverse("parteischule:enrol", args=[course.pk]))
+    registered = client.post(reverse("konferenzen:register", args=[conference.slug]))
+    booked = Client(raise_request_exception=False).post(
+        reverse("quartier:book", args=[office.slug, slot.pk]),
+        {
+            "name": "Erika Muster",
+            "email": "erika-fault@example.org",
+            "phone": "",
+            "topic": "Miete",
+            "consent": "on",
+        },
+    )
+
+    assert (enrolled.status_code, registered.status_code, booked.status_code) == (302, 302, 200)
+    assert Enrolment.objects.filter(course=course, user=member).exists()
+    assert Registration.objects.filter(conference=conference, user=member).exists()
+    assert AdviceBooking.objects.filter(slot=slot, email="erika-fault@example.org").exists()
+    queued = list(
+        OutboundMail.objects.filter(status=MailStatus.QUEUED).values_list("to", flat=True)
+    )
+    assert len(queued) >= 3, queued
+    assert smtp_sink.messages == []
+
+    own_redis.start()
+    app._pool = None
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+            outbox.outbound_sweep()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(smtp_sink.messages) < len(queued):
+            time.sleep(0.1)
+        with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+            assert outbox.outbound_sweep() == 0
+    assert sorted(rcpt for rcpts, _ in smtp_sink.messages for rcpt in rcpts) == sorted(queued)
+    assert OutboundMail.objects.filter(status=MailStatus.SENT).count() == len(queued)

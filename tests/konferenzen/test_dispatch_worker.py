@@ -5,44 +5,18 @@ worker, the task or the broker in between.
 """
 
 import time
-from collections import Counter
 from datetime import UTC, timedelta
 
 import pytest
-from django.utils import timezone
 
 from konferenzen import services, tasks
-from konferenzen.enums import MailPurpose
-from konferenzen.models import Conference
 from rotesnetz.outbox import tasks as outbox_tasks
-from rotesnetz.outbox.models import MailStatus, OutboundMail
-from tests.konferenzen.conftest import wait_for
-from tests.support.factories import make_member, make_staff, make_tree
-from tests.support.konferenzen_factories import make_conference, make_guest_registrants
+from rotesnetz.outbox.models import MailStatus
+from tests.support.factories import make_member, make_staff
+from tests.support.konferenzen_factories import dial_in_rows, make_due_conference
+from tests.support.worker import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def _due_conference(registrants: int, **fields) -> Conference:
-    tree = make_tree()
-    conference = make_conference(gliederung=tree["lv"], **fields)
-    make_guest_registrants(conference, registrants)
-    # The Monday before has come: the dial-in mail is due.
-    Conference.objects.filter(pk=conference.pk).update(
-        dial_in_send_at=timezone.now() - timedelta(minutes=1)
-    )
-    return conference
-
-
-def _recipients(sink) -> Counter:
-    with sink.lock:
-        return Counter(rcpt for rcpts, _message in sink.messages for rcpt in rcpts)
-
-
-def _dial_in_rows(conference, **filters):
-    return OutboundMail.objects.filter(
-        related=conference.related_key, purpose=MailPurpose.DIAL_IN, **filters
-    )
 
 
 def _calendar(message) -> str:
@@ -53,20 +27,20 @@ def _calendar(message) -> str:
 
 
 def test_dial_in_mail_reaches_500_registrants_exactly_once(worker_process, smtp_sink):
-    conference = _due_conference(500)
+    conference = make_due_conference(500)
 
     tasks.dispatch_due.delay()  # what beat does every minute
 
-    assert wait_for(lambda: _dial_in_rows(conference, status=MailStatus.SENT).count() == 500, 90)
+    assert wait_for(lambda: dial_in_rows(conference, status=MailStatus.SENT).count() == 500, 90)
     assert wait_for(lambda: len(smtp_sink.messages) >= 500, 10)
-    counts = _recipients(smtp_sink)
+    counts = smtp_sink.recipients()
     assert len(counts) == 500
     assert set(counts.values()) == {1}
     assert all(len(rcpts) == 1 for rcpts, _message in smtp_sink.messages)
 
 
 def test_worker_killed_mid_batch_still_ends_with_exactly_one_mail_each(worker_process, smtp_sink):
-    conference = _due_conference(500)
+    conference = make_due_conference(500)
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
     assert wait_for(lambda: len(smtp_sink.messages) >= 150, 60)
 
@@ -76,7 +50,7 @@ def test_worker_killed_mid_batch_still_ends_with_exactly_one_mail_each(worker_pr
     # What beat does every minute: hand out what a dead worker left behind, and what is due.
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if _dial_in_rows(conference, status=MailStatus.SENT).count() == 500:
+        if dial_in_rows(conference, status=MailStatus.SENT).count() == 500:
             break
         outbox_tasks.sweep.delay()
         tasks.dispatch_due.delay()
@@ -84,17 +58,17 @@ def test_worker_killed_mid_batch_still_ends_with_exactly_one_mail_each(worker_pr
     time.sleep(2)  # anything sent twice would arrive now
 
     assert sent_before_restart < 500
-    assert _dial_in_rows(conference).count() == 500
-    assert _dial_in_rows(conference, status=MailStatus.SENT).count() == 500
-    counts = _recipients(smtp_sink)
+    assert dial_in_rows(conference).count() == 500
+    assert dial_in_rows(conference, status=MailStatus.SENT).count() == 500
+    counts = smtp_sink.recipients()
     assert len(counts) == 500
     assert set(counts.values()) == {1}
 
 
 def test_dispatch_task_run_twice_sends_nothing_more(worker_process, smtp_sink):
-    conference = _due_conference(50)
+    conference = make_due_conference(50)
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
-    assert wait_for(lambda: _dial_in_rows(conference, status=MailStatus.SENT).count() == 50, 60)
+    assert wait_for(lambda: dial_in_rows(conference, status=MailStatus.SENT).count() == 50, 60)
 
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
@@ -102,15 +76,15 @@ def test_dispatch_task_run_twice_sends_nothing_more(worker_process, smtp_sink):
     outbox_tasks.sweep.delay()
     time.sleep(3)
 
-    assert _dial_in_rows(conference).count() == 50
+    assert dial_in_rows(conference).count() == 50
     assert len(smtp_sink.messages) == 50
-    assert set(_recipients(smtp_sink).values()) == {1}
+    assert set(smtp_sink.recipients().values()) == {1}
 
 
 def test_late_registrant_gets_the_dial_in_mail_at_once(worker_process, smtp_sink):
-    conference = _due_conference(5, audience="public")
+    conference = make_due_conference(5, audience="public")
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
-    assert wait_for(lambda: _dial_in_rows(conference, status=MailStatus.SENT).count() == 5, 60)
+    assert wait_for(lambda: dial_in_rows(conference, status=MailStatus.SENT).count() == 5, 60)
     late = make_member(conference.gliederung, email="spaet@example.org")
 
     services.registration_register_member(conference_id=conference.pk, user=late)
@@ -123,7 +97,7 @@ def test_late_registrant_gets_the_dial_in_mail_at_once(worker_process, smtp_sink
 
 
 def test_time_change_sends_one_change_mail_each_with_a_higher_sequence(worker_process, smtp_sink):
-    conference = _due_conference(20)
+    conference = make_due_conference(20)
     staff = make_staff(landesverband=conference.gliederung)
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
     assert wait_for(lambda: len(smtp_sink.messages) == 20, 60)
@@ -140,7 +114,7 @@ def test_time_change_sends_one_change_mail_each_with_a_higher_sequence(worker_pr
     assert wait_for(lambda: len(smtp_sink.messages) == 40, 60)
     time.sleep(1)
     assert len(smtp_sink.messages) == 40
-    assert set(_recipients(smtp_sink).values()) == {2}
+    assert set(smtp_sink.recipients().values()) == {2}
     change = smtp_sink.to("teilnehmer0@example.org")[1]
     assert change["Subject"].startswith("Geändert")
     assert "SEQUENCE:0" in _calendar(first)
@@ -151,14 +125,14 @@ def test_time_change_sends_one_change_mail_each_with_a_higher_sequence(worker_pr
 def test_refused_recipient_is_marked_failed_with_the_reason_and_others_get_theirs(
     worker_process, smtp_sink
 ):
-    conference = _due_conference(10)
+    conference = make_due_conference(10)
     smtp_sink.refuse.add("teilnehmer3@example.org")
 
     tasks.dispatch_dial_in.delay(conference_id=conference.pk)
 
-    assert wait_for(lambda: _dial_in_rows(conference, status=MailStatus.SENT).count() == 9, 60)
-    failed = _dial_in_rows(conference).get(to="teilnehmer3@example.org")
-    assert wait_for(lambda: _dial_in_rows(conference, status=MailStatus.FAILED).count() == 1, 10)
+    assert wait_for(lambda: dial_in_rows(conference, status=MailStatus.SENT).count() == 9, 60)
+    failed = dial_in_rows(conference).get(to="teilnehmer3@example.org")
+    assert wait_for(lambda: dial_in_rows(conference, status=MailStatus.FAILED).count() == 1, 10)
     failed.refresh_from_db()
     assert failed.status == MailStatus.FAILED
     assert failed.last_error.startswith("550")

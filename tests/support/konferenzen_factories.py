@@ -7,10 +7,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from konferenzen import scheduling
-from konferenzen.enums import Audience, Format, Provider, RegistrationStatus
+from konferenzen.enums import Audience, Format, MailPurpose, Provider, RegistrationStatus
 from konferenzen.models import Conference, DialIn, Question, Registration, Series
 from rotesnetz.members.models import Gliederung, GliederungKind
-from tests.support.factories import make_gliederung
+from rotesnetz.outbox.models import OutboundMail
+from tests.support.factories import make_gliederung, make_tree
 
 _counter = itertools.count(1)
 
@@ -116,4 +117,23 @@ def make_guest_registrants(conference: Conference, count: int, *, prefix: str = 
 def make_question(registration: Registration, text: str = "Wann kommt der Bus?", **fields):
     return Question.objects.create(
         conference=registration.conference, registration=registration, text=text, **fields
+    )
+
+
+def make_due_conference(registrants: int, **fields) -> Conference:
+    """A conference with that many confirmed guests whose dial-in mail is due now."""
+    tree = make_tree()
+    conference = make_conference(gliederung=tree["lv"], **fields)
+    make_guest_registrants(conference, registrants)
+    # The Monday before has come: the dial-in mail is due.
+    Conference.objects.filter(pk=conference.pk).update(
+        dial_in_send_at=timezone.now() - timedelta(minutes=1)
+    )
+    return conference
+
+
+def dial_in_rows(conference: Conference, **filters):
+    """The outbox rows of the conference's dial-in mails."""
+    return OutboundMail.objects.filter(
+        related=conference.related_key, purpose=MailPurpose.DIAL_IN, **filters
     )
