@@ -547,3 +547,18 @@ def test_dashboard_query_count_is_constant(client):
             declare(enrolment.user, gender=Gender.WOMAN)
 
     assert _queries(client, url) == one
+
+
+def test_lead_courses_link_only_for_those_who_may_lead(client):
+    """A member without courses to lead is not sent to a page that answers 403."""
+    trainer = make_trainer()
+    make_course(trainers=[trainer])
+    manage = reverse("parteischule:manage")
+
+    client.force_login(make_user())
+    assert manage not in client.get(reverse("parteischule:catalogue")).content.decode()
+    assert client.get(manage).status_code == 403
+
+    client.force_login(trainer)
+    assert manage in client.get(reverse("parteischule:catalogue")).content.decode()
+    assert client.get(manage).status_code == 200
