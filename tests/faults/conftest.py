@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support.asgi import AsgiServer
+from tests.support.services import OwnRedis
 from tests.support.worker import WorkerProcess, require_worker_database, worker_env
 
 
@@ -18,3 +20,29 @@ def worker_process(transactional_db, redis_url, smtp_sink, tmp_path):
     yield worker
     worker.stop()
     app.control.purge()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis of the test's own, which it may stop and start again."""
+    redis = OwnRedis(tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture
+def chat_server(postgres, redis_server, tmp_path):
+    """uvicorn with the platform in its own process, on the test database and that Redis."""
+    server = AsgiServer(
+        {
+            "REDIS_URL": redis_server.url,
+            "REDIS_CACHE_URL": redis_server.db_url(1),
+            "CELERY_BROKER_URL": redis_server.db_url(2),
+            "ROOM_RATE_LIMIT_COUNT": "1000000",
+        },
+        tmp_path / "uvicorn.log",
+    )
+    server.start()
+    yield server
+    server.stop()

@@ -29,30 +29,6 @@ RATE = 1.0  # messages per second in each room
 BEFORE, OUTAGE = 4.0, 4.0  # seconds of writing before and while Redis is away
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    redis = OwnRedis(tmp_path)
-    redis.start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
-def chat_server(postgres, redis_server, tmp_path):
-    server = AsgiServer(
-        {
-            "REDIS_URL": redis_server.url,
-            "REDIS_CACHE_URL": redis_server.db_url(1),
-            "CELERY_BROKER_URL": redis_server.db_url(2),
-            "ROOM_RATE_LIMIT_COUNT": "1000000",
-        },
-        tmp_path / "uvicorn.log",
-    )
-    server.start()
-    yield server
-    server.stop()
-
-
 async def _until(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -23,7 +23,6 @@ from rotesnetz.rooms import services
 from rotesnetz.rooms.models import Presence
 from tests.support.asgi import AsgiServer
 from tests.support.room_client import RoomClient, SilentClient, make_rooms_with_members
-from tests.support.services import OwnRedis
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
@@ -38,30 +37,6 @@ IN_FLIGHT = 5  # writers wait while this many sends are unacknowledged (a busy m
 # Text as people paste it: code and markup, which the page shows escaped (and so longer: the
 # silent member's buffers fill sooner).
 WORDS = ["<", ">", "&&", "<b>", "</b>", "x<y", "a>b", "&amp;", "if", "="]
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    redis = OwnRedis(tmp_path)
-    redis.start()
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture
-def chat_server(postgres, redis_server, tmp_path):
-    server = AsgiServer(
-        {
-            "REDIS_URL": redis_server.url,
-            "REDIS_CACHE_URL": redis_server.db_url(1),
-            "CELERY_BROKER_URL": redis_server.db_url(2),
-            "ROOM_RATE_LIMIT_COUNT": "1000000",
-        },
-        tmp_path / "uvicorn.log",
-    )
-    server.start()
-    yield server
-    server.stop()
 
 
 def _text(chooser: random.Random) -> str:
