@@ -6,7 +6,6 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rotesnetz import ratelimit
 from rotesnetz.markup import plain_text
 from rotesnetz.members.models import Gliederung, GliederungKind
 from rotesnetz.privacy.services import audit_record
@@ -230,10 +230,7 @@ def register_guest(request, slug):
     if not form.is_valid():
         form_errors(request, form)
         return redirect("konferenzen:detail", slug=slug)
-    address = request.META.get("REMOTE_ADDR", "")
-    limit_key = f"konferenzen:guest:{address}"
-    cache.add(limit_key, 0, 3600)
-    if cache.incr(limit_key) > GUEST_RATE_LIMIT:
+    if not ratelimit.hit(request, scope="konferenzen-guest", limit=GUEST_RATE_LIMIT, period=3600):
         messages.error(request, _("Too many registrations from your connection. Please wait."))
         return redirect("konferenzen:detail", slug=slug)
     try:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rotesnetz import ratelimit
 from rotesnetz.markup import render_markdown
 from rotesnetz.members.models import (
     Gliederung,
@@ -32,7 +33,7 @@ from rotesnetz.members.models import (
 )
 from rotesnetz.privacy.services import audit_record
 
-from . import analysis, charts, clock, ical, ratelimit, report, selectors, services
+from . import analysis, charts, clock, ical, report, selectors, services
 from .enums import AdviceKind, ConceptStatus, ContactStatus, OfficeStatus, TeamRole
 from .forms import (
     AnalysisConfigForm,

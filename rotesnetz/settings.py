@@ -464,7 +464,7 @@ QUARTIER_CONTACT_RETENTION_DAYS = int(env("QUARTIER_CONTACT_RETENTION_DAYS", "18
 # Submissions of each public form (contact, booking, event) per IP address and hour.
 QUARTIER_PUBLIC_FORM_RATE_LIMIT = int(env("QUARTIER_PUBLIC_FORM_RATE_LIMIT", "10"))
 # How many reverse proxies of ours set X-Forwarded-For; 0 trusts only REMOTE_ADDR.
-QUARTIER_TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT  # one answer for the whole platform
+TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT  # one answer for the whole platform
 # Defaults of the site analysis; each Landesverband can change them on its analysis page.
 QUARTIER_OWN_PARTY = env("QUARTIER_OWN_PARTY", "SPD")
 QUARTIER_PROTEST_PARTIES = env_list("QUARTIER_PROTEST_PARTIES", "AfD")

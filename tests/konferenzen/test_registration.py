@@ -292,3 +292,24 @@ def test_two_members_racing_for_the_last_place_get_one_place(postgres):
 
     assert sorted(outcomes) == ["full", "ok"]
     assert Registration.objects.filter(conference=conference).count() == 1
+
+
+def test_guest_registrations_from_one_address_are_limited_per_hour(client, tree, monkeypatch):
+    from django.core.cache import cache
+
+    from konferenzen import views
+
+    cache.clear()
+    monkeypatch.setattr(views, "GUEST_RATE_LIMIT", 2)
+    conference = make_conference(gliederung=tree["lv"], audience=Audience.PUBLIC)
+    url = reverse("konferenzen:register_guest", args=[conference.slug])
+    for number in range(3):
+        response = client.post(
+            url,
+            {"name": "Gast", "email": f"gast{number}@example.org", "privacy_consent": "on"},
+            follow=True,
+        )
+        assert response.status_code == 200
+
+    assert Registration.objects.count() == 2
+    assert "Zu viele Anmeldungen von deiner Verbindung" in response.content.decode()

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from quartier import ratelimit, services
+from quartier import services
 from quartier.enums import ContactStatus, TeamRole
 from quartier.models import ContactNote, ContactRequest
+from rotesnetz import ratelimit
 from tests.support.factories import make_user
 from tests.support.quartier_factories import make_contact_request, make_office, make_team_member
 
@@ -126,7 +127,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, office,
     ],
 )
 def test_client_ip_trusts_only_the_configured_proxies(settings, proxies, forwarded, expected):
-    settings.QUARTIER_TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert ratelimit.client_ip(request) == expected

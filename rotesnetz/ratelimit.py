@@ -1,8 +1,9 @@
-"""A per-IP rate limit in the shared cache for the public forms (contact, booking, events).
+"""A per-IP rate limit in the shared cache for public forms (Quartier contact, booking and
+events; guest registrations for Konferenzen).
 
 The client address is ``REMOTE_ADDR``. ``X-Forwarded-For`` is read only when the setting
-``QUARTIER_TRUSTED_PROXY_COUNT`` says how many proxies of ours stand in front of the app; then
-the address that the outermost of our proxies saw is taken, never one the client made up.
+``TRUSTED_PROXY_COUNT`` says how many proxies of ours stand in front of the app; then the
+address that the outermost of our proxies saw is taken, never one the client made up.
 """
 
 import hashlib
@@ -10,10 +11,12 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from rotesnetz.cache import counter_hit
+
 
 def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = int(getattr(settings, "QUARTIER_TRUSTED_PROXY_COUNT", 0) or 0)
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if proxies <= 0:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -28,11 +31,4 @@ def client_ip(request) -> str:
 def hit(request, *, scope: str, limit: int, period: int) -> bool:
     """Count one request; False when this address has used up its ``limit`` per ``period``."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()
-    key = f"quartier:rate:{scope}:{digest[:32]}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count <= limit
+    return counter_hit(cache, f"rate:{scope}:{digest[:32]}", period) <= limit
