@@ -42,7 +42,7 @@ def free_port() -> int:
 def _sink_main(port: int, pipe) -> None:
     import logging
 
-    from aiosmtpd.controller import Controller
+    from tests.support.smtp import KeepingController
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     counts: Counter = Counter()
@@ -53,7 +53,8 @@ def _sink_main(port: int, pipe) -> None:
                 counts[rcpt] += 1
             return "250 OK"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    # Keeps a mail whose final "." arrived even if the client dies right after, as Postfix does.
+    controller = KeepingController(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     pipe.send("ready")
     while True:

@@ -7,8 +7,10 @@ import functools
 import hashlib
 import logging
 import re
+import select
 import smtplib
 import socket
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import policy as email_policy
@@ -22,10 +24,11 @@ from email.utils import formatdate, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from psycopg import pq
 
 from .models import MailStatus, OutboundMail
 
@@ -37,6 +40,7 @@ MAX_ATTEMPTS = 6
 # long (``settings.OUTBOX_STALE_SENDING_SECONDS`` overrides it). Taking a row back is safe even
 # from a worker that is only slow: it hands a mail over only while it still holds the claim.
 STALE_SENDING = timedelta(minutes=10)
+_COMMIT_TIMEOUT = 30.0
 
 
 def _stale_sending() -> timedelta:
@@ -199,17 +203,19 @@ def _message(row: OutboundMail) -> EmailMultiAlternatives:
 #   - a slow worker whose row the sweeper took back loses the compare-and-set, drops the
 #     connection without the "." and leaves the row to whoever claimed it now.
 #
-# The one window left: a worker killed after PostgreSQL committed the mark and before it wrote
-# the ".". The row says "sent", the server discards the text, the mail is lost, and nothing
-# tells that row from a delivered one. The window is not a few microseconds: it is the rest of
-# the UPDATE's round trip after the commit (the answer on its way back, the worker woken up
-# and scheduled, psycopg reading it), measured at about 0.1 ms on an idle machine and up to a
-# millisecond on a loaded one, against about 3 ms for a whole mail. A SIGKILL at a random
-# moment of a batch lost one mail in about one kill of five on a busy 2-core machine (never
-# two, never a duplicate). It cannot be closed without risking a second copy: writing the "."
-# before the commit is confirmed (e.g. COMMIT and "." pipelined) sends twice whenever that
-# commit then fails, because the sweeper hands the still-claimed row out again. So it stays,
-# and a graceful stop (SIGTERM: Celery finishes the running batch) never hits it.
+# On PostgreSQL the mark is split in two so that the "." does not wait for a round trip: the
+# compare-and-set runs in an open transaction (its row lock keeps the sweeper away, and its
+# row count says whether the claim still holds); then COMMIT and the "." are written one right
+# after the other, and only then are both answers read. COMMIT is written into a corked socket
+# (TCP_CORK): it wakes no PostgreSQL process that could take the CPU before the "." is out, and
+# the kernel still sends it if the worker dies after writing it. What is left is the gap
+# between those two writes, a few microseconds of this process: a worker killed exactly there
+# has committed "sent" without the "." and that one mail is lost. (Before, the gap was the
+# rest of the UPDATE's round trip, 0.1-1 ms, and random kills hit it in about one try of five;
+# without the cork, on a busy machine, the woken backend could stretch it to a time slice.)
+# The COMMIT itself can still fail after the "." went out, but only if PostgreSQL goes away
+# in that instant; the row then stays "sending" and a second copy is possible (logged as an
+# error). ``bench/outbox_kills.py`` measures both with random kills. A graceful stop (SIGTERM: Celery finishes the running batch) never hits either.
 
 _QP_UTF8 = Charset("utf-8")
 _QP_UTF8.body_encoding = QP
@@ -233,19 +239,17 @@ class _AfterHandOver(Exception):
         self.error = error
 
 
-def _hand_over(row: OutboundMail) -> bool:
-    """Compare-and-set "sending" → "sent" for this worker's claim, committed at once.
-
-    It runs once per mail, so it skips the ORM: on PostgreSQL a prepared statement straight on
-    the driver (in autocommit, as the worker runs), elsewhere Django's cursor.
-    """
+def _hand_over_sql() -> str:
     table = connection.ops.quote_name(OutboundMail._meta.db_table)
     # Only the quoted name of our own table is put in; every value is a bound parameter.
-    sql = (
+    return (
         f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608  # nosec B608
         "WHERE id = %s AND status = %s AND sending_since = %s AND attempts = %s"
     )
-    params = [
+
+
+def _hand_over_params(row: OutboundMail) -> list:
+    return [
         MailStatus.SENT,
         timezone.now(),
         row.pk,
@@ -253,13 +257,85 @@ def _hand_over(row: OutboundMail) -> bool:
         row.sending_since,
         row.attempts,
     ]
-    if connection.vendor == "postgresql" and connection.get_autocommit():
-        connection.ensure_connection()
-        with connection.wrap_database_errors:  # a broken connection is noticed as usual
-            return connection.connection.execute(sql, params, prepare=True).rowcount == 1
+
+
+def _hand_over(row: OutboundMail) -> bool:
+    """Compare-and-set "sending" → "sent" for this worker's claim, committed at once."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_hand_over_sql(), _hand_over_params(row))
         return cursor.rowcount == 1
+
+
+def _pipelined_commit() -> bool:
+    """True where the mark can be committed without waiting (see "Delivery"): PostgreSQL with
+    the driver in autocommit, as the worker runs. Tests inside a transaction take the plain way."""
+    return connection.vendor == "postgresql" and connection.get_autocommit()
+
+
+def _hand_over_open(row: OutboundMail) -> bool:
+    """The compare-and-set in a transaction left open, so the row stays locked until COMMIT.
+
+    BEGIN and the prepared UPDATE go out together: one round trip, as before the split."""
+    connection.ensure_connection()
+    driver = connection.connection
+    with connection.wrap_database_errors:
+        with driver.pipeline():
+            driver.execute("BEGIN")
+            cursor = driver.execute(_hand_over_sql(), _hand_over_params(row), prepare=True)
+        if cursor.rowcount == 1:
+            return True
+        driver.execute("ROLLBACK")
+        return False
+
+
+def _send_commit() -> None:
+    """Write COMMIT for the open hand-over and return without waiting for the answer."""
+    pgconn = connection.connection.pgconn
+    with connection.wrap_database_errors:
+        pgconn.send_query(b"COMMIT")
+        while pgconn.flush():  # the connection is non-blocking: write the rest when it can
+            select.select([], [pgconn.socket], [], _COMMIT_TIMEOUT)
+
+
+@contextlib.contextmanager
+def _held_back(fd: int):
+    """Cork the database socket while COMMIT and the "." are written (see "Delivery").
+
+    Written into a corked socket, COMMIT waits in the kernel and wakes no PostgreSQL process
+    that could take the CPU from this worker before it writes the "."; it goes out when the
+    cork is pulled, or when the kernel closes the socket of a worker killed in between."""
+    sock = socket.socket(fileno=fd)  # a view of the driver's socket; detached, never closed
+    try:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+            corked = True
+        except OSError:  # a Unix socket: nothing to hold back, the order stays the same
+            corked = False
+        yield
+    finally:
+        if corked:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
+        sock.detach()
+
+
+def _commit_answer() -> str | None:
+    """Read the answer to :func:`_send_commit`; None if it committed, else PostgreSQL's reason."""
+    pgconn = connection.connection.pgconn
+    deadline = time.monotonic() + _COMMIT_TIMEOUT
+    with connection.wrap_database_errors:
+        pgconn.consume_input()
+        while pgconn.is_busy():
+            if time.monotonic() > deadline:
+                return "no answer to COMMIT"
+            select.select([pgconn.socket], [], [], 1.0)
+            pgconn.consume_input()
+        reason = None
+        # Read to the end, so the connection is ready for the next statement.
+        while (result := pgconn.get_result()) is not None:
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                reason = (result.error_message or b"COMMIT failed").decode(errors="replace")
+    return reason
 
 
 def _header(value: str) -> str:
@@ -424,13 +500,28 @@ def _smtp_deliver(backend: SmtpBackend, row: OutboundMail) -> None:
         _rset(smtp)
         raise smtplib.SMTPDataError(code, reply)
     smtp.send(data)
-    if not _hand_over(row):
+    pipelined = _pipelined_commit()
+    if not (_hand_over_open(row) if pipelined else _hand_over(row)):
         # Without the final "." the server discards what it got; QUIT would be read as text.
         smtp.close()
         backend.connection = None
         raise _ClaimLost
+    send_error = None
+    with _held_back(connection.connection.pgconn.socket) if pipelined else contextlib.nullcontext():
+        if pipelined:
+            _send_commit()
+        try:
+            smtp.sock.sendall(b".\r\n")  # right after COMMIT: nothing else may run in between
+        except OSError as error:
+            send_error = error
+    if pipelined and (reason := _commit_answer()) is not None:
+        # PostgreSQL went away in the instant between the two writes: the row stays "sending"
+        # under this claim, and if the "." arrived the sweeper will send a second copy.
+        logger.error("outbox: mail %s handed over but not marked sent: %s", row.pk, reason)
+        raise DatabaseError(reason)
+    if send_error is not None:
+        raise _AfterHandOver(send_error) from send_error
     try:
-        smtp.send(b".\r\n")
         code, reply = smtp.getreply()
     except (OSError, smtplib.SMTPException) as error:
         raise _AfterHandOver(error) from error

@@ -9,13 +9,12 @@ refusal after the text, and a second worker taking a row over while the first is
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connections
 from django.utils import timezone
 
 from rotesnetz.outbox import services
 from rotesnetz.outbox.models import MailStatus, OutboundMail
-from tests.support.smtp import SmtpSink, _Handler
+from tests.support.smtp import KeepingController, SmtpSink, _Handler
 
 
 class _Server(_Handler):
@@ -46,7 +45,7 @@ class _Server(_Handler):
 def server(settings):
     sink = SmtpSink()
     handler = _Server(sink)
-    sink.controller = Controller(handler, hostname="127.0.0.1", port=sink.port)
+    sink.controller = KeepingController(handler, hostname="127.0.0.1", port=sink.port)
     sink.start()
     settings.MAILERS = sink.mailers_setting()
     yield sink, handler

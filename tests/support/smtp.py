@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 STAGES = ("ehlo", "rcpt", "data")
 
@@ -20,6 +21,36 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class KeepsAcceptedMail(SMTP):
+    """aiosmtpd, except that a mail whose final "." has arrived is kept when the client goes away.
+
+    Postfix, Exim and Sendmail queue a mail once they have read its final "." and only then
+    answer "250"; a client that disconnects in between does not undo it. aiosmtpd instead
+    cancels its session on end of file at once, so a "." still waiting in its buffer is dropped.
+    A worker killed right after writing the "." would then look as if it lost the mail, which
+    a real mail server never does. So the end of file waits until the buffer is read.
+    """
+
+    def eof_received(self):
+        reader = getattr(self, "_reader", None)
+        waits = getattr(self, "_eof_waits", 0)
+        if reader is not None and reader._buffer and waits < 100:
+            self._eof_waits = waits + 1
+            self.loop.call_later(0.01, self._eof_again)
+            return True  # keep the transport (half closed) until the buffer is read
+        return super().eof_received()
+
+    def _eof_again(self):
+        transport = self.transport
+        if transport is not None and not transport.is_closing() and not self.eof_received():
+            transport.close()
+
+
+class KeepingController(Controller):
+    def factory(self):
+        return KeepsAcceptedMail(self.handler, **self.SMTP_kwargs)
 
 
 class Hold:
@@ -84,7 +115,7 @@ class SmtpSink:
         self.refuse: set[str] = set()
         self.lock = threading.Lock()
         self._hold: Hold | None = None
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = KeepingController(_Handler(self), hostname="127.0.0.1", port=self.port)
 
     def start(self):
         self.controller.start()
