@@ -32,7 +32,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 SEQ = re.compile(r"bench-(\d+)-")
-WS_IMPL = os.environ.get("RN_BENCH_WS", "websockets")
+WS_IMPL = os.environ.get("RN_BENCH_WS", "websockets-sansio")  # what production picks
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -154,11 +154,20 @@ class Server:
                     break  # the baseline answers 404 to HTTP: it is up
                 time.sleep(0.2)
 
+    def _pids(self) -> list[int]:
+        """The server and, with several workers, the worker processes."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            children = []
+        return [pid, *(int(child) for child in children)]
+
     def rss_kb(self) -> int:
-        return _status(self.process.pid, "VmRSS")
+        return sum(_status(pid, "VmRSS") for pid in self._pids())
 
     def peak_kb(self) -> int:
-        return _status(self.process.pid, "VmHWM")
+        return sum(_status(pid, "VmHWM") for pid in self._pids())
 
     def stop(self):
         import signal
@@ -172,7 +181,11 @@ class Server:
 
 
 def _status(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # a worker that has just ended
+        return 0
+    for line in text.splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
@@ -419,6 +432,8 @@ async def run(args, rooms: dict):
             await steady_report(ours, base, rooms, big, our_path, args.seconds)
         if "conference" in only:
             await conference_report(ours, base, big, our_path, max(sizes))
+            if args.conference_workers > 1:
+                await conference_deployed(args.conference_workers, env, big, our_path, sizes)
         if "pages" in only:
             await pages_report(ours, big)
     finally:
@@ -461,6 +476,18 @@ async def steady_report(ours, base, rooms, big, our_path, seconds):
     line("p50 latency", so["p50"], sb["p50"], " ms")
     line("p99 latency", so["p99"], sb["p99"], " ms", target=f"<= {target:.0f} ms")
     line("max latency", so["max"], sb["max"], " ms")
+
+
+async def conference_deployed(workers: int, env: dict, big, our_path, sizes):
+    """The conference start again, both servers with several worker processes, as deployed."""
+    ours = Server("rotesnetz", "rotesnetz.asgi:application", env, workers=workers)
+    base = Server("baseline", "bench.baseline_server:app", {}, workers=workers)
+    try:
+        print(f"\n(as deployed: {workers} uvicorn workers for each server)")
+        await conference_report(ours, base, big, our_path, max(sizes))
+    finally:
+        ours.stop()
+        base.stop()
 
 
 async def conference_report(ours, base, big, our_path, n):
@@ -540,6 +567,13 @@ def main():
         "--seconds", type=float, default=60.0, help="duration of the steady scenario"
     )
     parser.add_argument("--only", default="burst,steady,conference,pages", help="scenarios to run")
+    parser.add_argument(
+        "--conference-workers",
+        type=int,
+        default=0,
+        help="also run the conference start with this many uvicorn workers for both servers "
+        "(docker-compose runs 2)",
+    )
     args = parser.parse_args()
     rooms = prepare([int(s) for s in args.sizes.split(",")])  # the ORM outside the event loop
     asyncio.run(run(args, rooms))

@@ -14,5 +14,5 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 say "Rotes Netz läuft auf http://$HOST:$PORT/ (Strg+C beendet)"
 exec "$ROOT/.venv/bin/uvicorn" rotesnetz.asgi:application --host "$HOST" --port "$PORT" \
-  --ws websockets --ws-max-size 65536 --ws-per-message-deflate false --lifespan off \
+  --ws websockets-sansio --ws-max-size 65536 --ws-per-message-deflate false --lifespan off \
   --log-level warning

@@ -4,6 +4,7 @@ Every write is stored first and broadcast after commit, so a message that anyone
 always in the database, and a reconnecting client can fetch it by id.
 """
 
+import contextlib
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,33 +214,23 @@ def message_post(
             retry_after=round(retry_after, 1),
         )
     mentioned = _mentioned_users(room, text)
+    # Rendered before the room row is locked: every post to the room waits for that lock.
+    html = render_markdown(text, mentions={u.display_name for u in mentioned})
+    fields = {
+        "room": room,
+        "author": author,
+        "parent": parent,
+        "client_id": client_id,
+        "text": text,
+        "html": html,
+    }
+    mentioned_ids = [user.pk for user in mentioned if user != author]
     try:
-        with transaction.atomic():
-            # The room row is locked so that each message knows its predecessor: clients
-            # compare it with the last id they saw and fetch any gap (a dropped broadcast).
-            previous_id = (
-                Room.objects.select_for_update()
-                .values_list("last_message_id", flat=True)
-                .get(pk=room.pk)
-            )
-            message = Message.objects.create(
-                room=room,
-                author=author,
-                parent=parent,
-                client_id=client_id,
-                text=text,
-                html=render_markdown(text, mentions={u.display_name for u in mentioned}),
-            )
-            Room.objects.filter(pk=room.pk).update(
-                last_message_at=message.created_at, last_message_id=message.pk
-            )
-            message.previous_id = previous_id
-            if mentioned:
-                Mention.objects.bulk_create(
-                    [Mention(message=message, user=user) for user in mentioned if user != author]
-                )
-            # The author's read state stays: unread counts never count one's own messages.
-            _after_commit_broadcast("message", message)
+        if connection.vendor == "postgresql":
+            message = _store_message_in_one_statement(fields, mentioned_ids)
+        else:
+            message = _store_message_orm(fields, mentioned_ids)
+        _after_commit_broadcast("message", message)
     except IntegrityError:
         # A retried send, or two sends with the same client id raced: the stored one wins.
         existing = (
@@ -250,6 +241,83 @@ def message_post(
         if existing is None:
             raise
         return existing
+    return message
+
+
+# The room row is locked so that each message knows its predecessor: clients compare it with
+# the last id they saw and fetch any gap (a dropped broadcast). Every post to the room waits
+# for that lock, so on PostgreSQL the lock, the insert, the mentions and the room's new last
+# message are one statement: the lock is held for that statement, not for four round trips.
+_STORE_MESSAGE_SQL = """
+WITH locked AS (
+    SELECT last_message_id FROM {room} WHERE id = %(room)s FOR UPDATE
+), inserted AS (
+    INSERT INTO {message} (room_id, author_id, parent_id, client_id, text, html,
+                           hidden_reason, created_at, updated_at)
+    SELECT %(room)s, %(author)s, %(parent)s, %(client_id)s, %(text)s, %(html)s,
+           '', clock_timestamp(), clock_timestamp()
+    FROM locked
+    RETURNING id, created_at
+), moved AS (
+    UPDATE {room} SET last_message_id = inserted.id, last_message_at = inserted.created_at
+    FROM inserted WHERE {room}.id = %(room)s
+), mentioned AS (
+    INSERT INTO {mention} (message_id, user_id)
+    SELECT inserted.id, mentioned.user_id
+    FROM inserted, unnest(%(mentioned)s::bigint[]) AS mentioned(user_id)
+)
+SELECT inserted.id, inserted.created_at, locked.last_message_id FROM inserted, locked
+"""
+
+
+def _store_message_in_one_statement(fields: dict, mentioned_ids: list[int]) -> Message:
+    quote = connection.ops.quote_name
+    # Only the quoted names of our own tables are put in; every value is a bound parameter.
+    sql = _STORE_MESSAGE_SQL.format(  # nosec B608
+        room=quote(Room._meta.db_table),
+        message=quote(Message._meta.db_table),
+        mention=quote(Mention._meta.db_table),
+    )
+    params = {
+        "room": fields["room"].pk,
+        "author": fields["author"].pk,
+        "parent": fields["parent"].pk if fields["parent"] else None,
+        "client_id": fields["client_id"],
+        "text": fields["text"],
+        "html": fields["html"],
+        "mentioned": mentioned_ids,
+    }
+    # Inside a caller's transaction a failed insert must not spoil it: a savepoint. On its own
+    # the statement is atomic and commits at once, which is what releases the room row.
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Room.DoesNotExist
+    message_id, created_at, previous_id = row
+    message = Message(id=message_id, created_at=created_at, updated_at=created_at, **fields)
+    message._state.adding = False
+    message._state.db = connection.alias
+    message.previous_id = previous_id
+    return message
+
+
+def _store_message_orm(fields: dict, mentioned_ids: list[int]) -> Message:
+    with transaction.atomic():
+        previous_id = (
+            Room.objects.select_for_update()
+            .values_list("last_message_id", flat=True)
+            .get(pk=fields["room"].pk)
+        )
+        message = Message.objects.create(**fields)
+        Room.objects.filter(pk=fields["room"].pk).update(
+            last_message_at=message.created_at, last_message_id=message.pk
+        )
+        message.previous_id = previous_id
+        Mention.objects.bulk_create(
+            [Mention(message=message, user_id=user_id) for user_id in mentioned_ids]
+        )
     return message
 
 

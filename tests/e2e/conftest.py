@@ -66,7 +66,7 @@ def asgi_server(django_db_setup, e2e_smtp):
             "--port",
             str(port),
             "--ws",
-            "websockets",
+            "websockets-sansio",  # what --ws auto picks in production
             "--ws-per-message-deflate",
             "false",  # as in production (scripts/run.sh)
             "--lifespan",
