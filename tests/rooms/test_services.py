@@ -261,3 +261,55 @@ def test_search_uses_german_stemming_on_postgresql(room, tree, postgres):
 
     assert len(selectors.search_messages(user=member, query="Miete")) == 1
     assert len(selectors.search_messages(user=member, query="Wohnung")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_form_one_chain_of_predecessors(tree, room, postgres, settings):
+    """Each post locks the room for the statement that stores it: whatever the interleaving,
+    every message names the one stored just before it, and the room ends on the newest."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    settings.ROOM_RATE_LIMIT = (10_000, 10)
+    authors = [make_member(tree["ov"]) for _ in range(6)]
+    mentioned = make_member(tree["ov"], name="Maria M")
+
+    def post(number: int) -> Message:
+        try:
+            author = authors[number % len(authors)]
+            text = f"Nr. {number}"
+            if number % 3 == 0:
+                text += f" @**{mentioned.display_name}**"
+            return services.message_post(
+                room=room, author=author, text=text, client_id=f"c{number}"
+            )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        posted = list(pool.map(post, range(60)))
+
+    chain = sorted((message.pk, message.previous_id) for message in posted)
+    assert [prev for _id, prev in chain[1:]] == [message_id for message_id, _prev in chain[:-1]]
+    room.refresh_from_db()
+    assert room.last_message_id == chain[-1][0]
+    assert Message.objects.filter(room=room).count() == 60
+    stored = Message.objects.get(pk=posted[3].pk)
+    assert (stored.created_at, stored.updated_at) == (posted[3].created_at, posted[3].updated_at)
+    # Mentions came with their messages.
+    assert Mention.objects.filter(user=mentioned).count() == len(
+        [n for n in range(60) if n % 3 == 0]
+    )
+
+
+def test_a_retried_post_inside_a_transaction_returns_the_stored_message(room, tree):
+    member = make_member(tree["ov"])
+    first = services.message_post(room=room, author=member, text="Einmal", client_id="abc")
+
+    again = services.message_post(room=room, author=member, text="Einmal", client_id="abc")
+
+    assert again.pk == first.pk
+    assert Message.objects.filter(room=room).count() == 1
+    # The caller's transaction is still usable after the refused insert.
+    assert services.message_post(room=room, author=member, text="Weiter", client_id="def").pk
