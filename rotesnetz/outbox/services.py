@@ -215,7 +215,8 @@ def _message(row: OutboundMail) -> EmailMultiAlternatives:
 # without the cork, on a busy machine, the woken backend could stretch it to a time slice.)
 # The COMMIT itself can still fail after the "." went out, but only if PostgreSQL goes away
 # in that instant; the row then stays "sending" and a second copy is possible (logged as an
-# error). ``bench/outbox_kills.py`` measures both with random kills. A graceful stop (SIGTERM: Celery finishes the running batch) never hits either.
+# error). ``bench/outbox_kills.py`` measures both with random kills. A graceful stop
+# (SIGTERM: Celery finishes the running batch) never hits either.
 
 _QP_UTF8 = Charset("utf-8")
 _QP_UTF8.body_encoding = QP

@@ -59,7 +59,7 @@ def test_worker_sigkilled_mid_dial_in_batch_every_registrant_gets_exactly_one_ma
             # The server has the mail: COMMIT of the mark went out with the final "."
             # (microseconds apart, so PostgreSQL may still be applying it).
             held = OutboundMail.objects.filter(to=hold.recipient, related=conference.related_key)
-            assert wait_for(lambda: held.get().status == MailStatus.SENT, 5)
+            assert wait_for(lambda held=held: held.get().status == MailStatus.SENT, 5)
 
         worker_process.kill()
         hold.release()
