@@ -11,6 +11,7 @@ the mail queue takes to drain after the load stops, next to the targets of issue
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import re
@@ -83,6 +84,8 @@ class Sink:
         self.count = 0
         self.port = rf.free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        # aiosmtpd logs every command at INFO: thousands of lines over the figures.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
