@@ -185,8 +185,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 return function(**kwargs), events
 
         # In the consumers' one database thread: commands of a process run one after the other,
-        # so broadcasts leave in id order. (Parallel threads gained little in the burst, since
-        # the post is CPU-bound here, and cost tail latency under mixed load.)
+        # so broadcasts leave in id order. (Parallel threads gained little in the burst: the
+        # post is CPU-bound on these machines.)
         result, events = await database_sync_to_async(call)()
         for group, event in events:
             try:
