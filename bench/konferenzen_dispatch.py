@@ -169,7 +169,7 @@ def baseline(messages: list[tuple[str, str, bytes]], sink: Sink) -> float:
     return len(messages) / elapsed
 
 
-def start_worker(env: dict, concurrency: int, log: Path) -> subprocess.Popen:
+def start_worker(env: dict, concurrency: int, log: Path, pool: str = "prefork") -> subprocess.Popen:
     handle = open(log, "w")  # noqa: SIM115 - the worker writes to it until it ends
     process = subprocess.Popen(
         [
@@ -178,6 +178,7 @@ def start_worker(env: dict, concurrency: int, log: Path) -> subprocess.Popen:
             "rotesnetz",
             "worker",
             "--loglevel=INFO",
+            f"--pool={pool}",
             f"--concurrency={concurrency}",
             "--without-mingle",
             "--without-gossip",

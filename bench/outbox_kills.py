@@ -23,37 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import konferenzen_dispatch as dispatch_bench  # noqa: E402
 from konferenzen_dispatch import Sink, admin, bench_database_url  # noqa: E402
 
 
 def start_worker(env: dict, log: Path):
-    import uuid
-
-    handle = open(log, "w")  # noqa: SIM115 - the worker writes to it until it ends
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "rotesnetz",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"kills-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while " ready." not in log.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("worker did not start:\n" + log.read_text()[-2000:])
-        time.sleep(0.05)
-    return process
+    """One process (solo pool): a SIGKILL ends the very process that is sending."""
+    return dispatch_bench.start_worker(env, 1, log, pool="solo")
 
 
 def one_try(number: int, *, registrants: int, env: dict, sink: Sink, landesverband) -> dict:

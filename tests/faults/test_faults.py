@@ -54,6 +54,20 @@ def own_redis(tmp_path, settings):
     app._pool = None
 
 
+def _redis_back_and_outbox_drained(own_redis, smtp_sink, expected: int) -> None:
+    """Redis comes back; what beat's sweeper does then sends every waiting mail, once."""
+    own_redis.start()
+    app._pool = None
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+            outbox.outbound_sweep()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(smtp_sink.messages) < expected:
+            time.sleep(0.1)
+        with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+            assert outbox.outbound_sweep() == 0
+
+
 def test_requests_succeed_while_redis_is_down_and_every_mail_goes_out_once(
     own_redis, smtp_sink, settings
 ):
@@ -79,16 +93,7 @@ def test_requests_succeed_while_redis_is_down_and_every_mail_goes_out_once(
     assert OutboundMail.objects.filter(status=MailStatus.QUEUED).count() == 5
     assert smtp_sink.messages == []
 
-    own_redis.start()
-    app._pool = None
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-            outbox.outbound_sweep()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(smtp_sink.messages) < 5:
-            time.sleep(0.1)
-        with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-            assert outbox.outbound_sweep() == 0
+    _redis_back_and_outbox_drained(own_redis, smtp_sink, 5)
     assert [rcpts for rcpts, _ in smtp_sink.messages] == [["vorstand-fault@example.org"]] * 5
     assert OutboundMail.objects.filter(status=MailStatus.SENT).count() == 5
 
@@ -206,15 +211,6 @@ def test_enrol_register_and_book_while_redis_is_down_then_every_mail_goes_out_on
     assert len(queued) >= 3, queued
     assert smtp_sink.messages == []
 
-    own_redis.start()
-    app._pool = None
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-            outbox.outbound_sweep()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(smtp_sink.messages) < len(queued):
-            time.sleep(0.1)
-        with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-            assert outbox.outbound_sweep() == 0
+    _redis_back_and_outbox_drained(own_redis, smtp_sink, len(queued))
     assert sorted(rcpt for rcpts, _ in smtp_sink.messages for rcpt in rcpts) == sorted(queued)
     assert OutboundMail.objects.filter(status=MailStatus.SENT).count() == len(queued)
