@@ -26,7 +26,7 @@ from django.utils.translation.trans_real import (
 from . import fanout, presence, render, selectors, services
 from .groups import CONTROL_GROUP, room_group, session_tag
 from .models import Room
-from .rules import can_read_room, read_verdicts_shared
+from .rules import read_verdicts_shared, room_with_verdict
 from .services import RoomError
 
 logger = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ def _language(scope) -> str:
 
 
 def _open_room_for(user, room_id: int) -> Room | None:
-    room = Room.objects.select_related("gliederung").filter(pk=room_id).first()
-    if room is None or room.archived_at is not None or not can_read_room(user, room):
+    room, may_read = room_with_verdict(user, room_id)
+    if room is None or room.archived_at is not None or not may_read:
         return None
     return room
 

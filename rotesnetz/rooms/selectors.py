@@ -17,7 +17,7 @@ from .models import (
     RoomInvite,
     Visibility,
 )
-from .rules import can_read_room
+from .rules import room_with_verdict
 
 PAGE_SIZE = 50
 BACKLOG_LIMIT = 500
@@ -39,7 +39,11 @@ def readable_rooms_filter(user: User) -> Q:
     condition = (
         Q(visibility=Visibility.MEMBERS, gliederung_id__in=member_ids)
         | Q(visibility=Visibility.SUBTREE, gliederung_id__in=ancestor_ids)
-        | Q(pk__in=RoomInvite.objects.filter(user=user).values("room_id"))
+        # An invitation counts only while the room is invitation-only, as in the predicate.
+        | Q(
+            visibility=Visibility.INVITE,
+            pk__in=RoomInvite.objects.filter(user=user).values("room_id"),
+        )
     )
     for gliederung_id, path, role in memberships:
         if role == MembershipRole.MODERATION:
@@ -84,10 +88,8 @@ def room_leading_gliederungen(*, user: User) -> list:
 
 def room_for_reader(*, user: User, pk: int) -> Room | None:
     """The room if it exists and the user may read it; otherwise None (the same to outsiders)."""
-    room = Room.objects.select_related("gliederung").filter(pk=pk).first()
-    if room is None or not can_read_room(user, room):
-        return None
-    return room
+    room, may_read = room_with_verdict(user, pk)
+    return room if may_read else None
 
 
 def _with_relations(messages: QuerySet[Message]) -> QuerySet[Message]:

@@ -99,3 +99,52 @@ def test_opening_rooms_needs_vorstand_or_moderation(role):
     person = _people(tree)[role]
 
     assert rules.has_perm("rooms.create_room", person, tree["ub"]) == (role in MODERATORS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", list(Visibility.values))
+@pytest.mark.parametrize("role", ROLES)
+def test_every_statement_of_the_read_rule_agrees(role, visibility):
+    """The socket's one-query check and the room list's filter say what the predicate says."""
+    from rotesnetz.rooms.rules import room_with_verdict
+    from rotesnetz.rooms.selectors import room_for_reader, room_list
+
+    tree = make_tree()
+    people = _people(tree)
+    room = _room(tree, visibility, people)
+    person = people[role]
+    expected = role in READERS[visibility]
+
+    fetched, may_read = room_with_verdict(person, room.pk)
+    if role == "anonymous":
+        assert (fetched, may_read) == (None, False)
+        return
+    assert may_read == expected
+    assert fetched == room and fetched.gliederung == tree["ub"]
+    assert (room_for_reader(user=person, pk=room.pk) == room) == expected
+    assert (room in room_list(user=person)) == expected
+
+
+@pytest.mark.django_db
+def test_the_one_query_room_reads_like_the_orm():
+    """Field values (dates, booleans) come back converted as the ORM converts them."""
+    from django.utils import timezone
+
+    from rotesnetz.rooms.rules import room_with_verdict
+
+    tree = make_tree()
+    vorstand = make_member(tree["ub"], R.VORSTAND)
+    room = Room.objects.create(
+        gliederung=tree["ub"], name="Ankündigungen", read_only=True, archived_at=timezone.now()
+    )
+    expected = Room.objects.select_related("gliederung").get(pk=room.pk)
+
+    fetched, may_read = room_with_verdict(vorstand, room.pk)
+
+    assert may_read
+    for field in Room._meta.concrete_fields:
+        assert getattr(fetched, field.attname) == getattr(expected, field.attname), field.name
+    assert fetched.read_only is True
+    assert fetched.archived_at == expected.archived_at
+    assert fetched.gliederung.path == expected.gliederung.path
+    assert room_with_verdict(vorstand, room.pk + 1000) == (None, False)
