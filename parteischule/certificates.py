@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from fpdf import FPDF
 
 from .models import Certificate
 
@@ -36,6 +35,9 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def render_pdf(*, certificate: Certificate) -> bytes:
+    # Imported here: fpdf2 takes over a second to import, which every process start paid.
+    from fpdf import FPDF
+
     enrolment = certificate.enrolment
     course = enrolment.course
     sessions = list(course.sessions.order_by("starts_at"))

@@ -9,6 +9,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rotesnetz.settings")
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
+# The URLconf (and everything the views import) is loaded now, not by the first requests: when
+# a conference starts right after a deploy, they would all wait behind those imports.
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
