@@ -24,6 +24,8 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
+from rotesnetz.websocket_close import FRAME_SEND
+
 from . import fanout, presence, render, selectors, services
 from .groups import CONTROL_GROUP, room_group, session_tag
 from .models import Room
@@ -110,7 +112,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.room is None:
             await self.close()
             return
-        self.outlet = fanout.Outlet(self.base_send, self._too_slow, max_seconds=SLOW_CLIENT_SECONDS)
+        self.outlet = fanout.Outlet(
+            self.scope.get(FRAME_SEND) or self.base_send,
+            self._too_slow,
+            max_seconds=SLOW_CLIENT_SECONDS,
+        )
         # Subscribed before the handshake completes: a logout or removal right after it, and
         # any message after the client's backlog, reach this socket.
         self.directory = await fanout.directory(self.layer, CONTROL_GROUP)
