@@ -86,7 +86,7 @@ def _session_cookie(user) -> str:
     if user.pk not in _cookie_cache:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "rotesnetz.members.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         _cookie_cache[user.pk] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
