@@ -13,6 +13,7 @@ import uuid
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -129,6 +130,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         presence.book().join(self.socket_id, self.room.pk, user.pk)
         self.last_touch = time.monotonic()
         self.last_typing = 0.0
+
+    async def websocket_disconnect(self, message):
+        # As Channels' handler, without its hop to close stale connections (see dispatch).
+        await self.disconnect(message["code"])
+        raise StopConsumer
 
     async def disconnect(self, code):
         self._leave_hub()
