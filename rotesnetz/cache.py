@@ -6,7 +6,7 @@ must still work (counting starts again afterwards), so connection errors become 
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,7 +29,28 @@ def _tolerant(default):
     return wrap
 
 
+class _ClientPerPool(RedisCacheClient):
+    """Django builds a new redis-py client object for every cache call; one per connection
+    pool is enough (they are thread-safe), and building it cost more than the call's round
+    trip on the chat path (rate limit, page version)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))  # pools live as long as this object
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ClientPerPool
+
     add = _tolerant(True)(RedisCache.add)
     get = _tolerant(lambda key, default=None, version=None: default)(RedisCache.get)
     set = _tolerant(None)(RedisCache.set)

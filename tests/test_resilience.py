@@ -63,3 +63,13 @@ def test_database_outage_gives_a_german_503_page(monkeypatch):
     assert response.status_code == 503
     assert "kurz nicht erreichbar" in response.content.decode()
     assert response["Retry-After"] == "30"
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool():
+    from rotesnetz.cache import TolerantRedisCache
+
+    cache = TolerantRedisCache("redis://127.0.0.1:1/0", {})
+    first = cache._cache.get_client("a", write=True)
+
+    assert cache._cache.get_client("b", write=False) is first
+    assert first.connection_pool is cache._cache._get_connection_pool(True)
