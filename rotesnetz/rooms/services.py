@@ -121,7 +121,10 @@ def _after_commit_broadcast(kind: str, message: Message) -> None:
     transaction.on_commit(lambda: _bump_page_version(message.room_id))
     if kind == "message":
         # A new message has no reactions yet and carries its author and parent: no refetch.
-        message._prefetched_objects_cache = {"reactions": Reaction.objects.none()}
+        # Filled as prefetch_related fills it: iterating .none() would still run the compiler.
+        no_reactions = Reaction.objects.none()
+        no_reactions._result_cache, no_reactions._prefetch_done = [], True
+        message._prefetched_objects_cache = {"reactions": no_reactions}
         transaction.on_commit(lambda: _broadcast_message(kind, message.pk, message))
     else:
         transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
