@@ -244,3 +244,34 @@ def test_message_page_offers_every_action_without_javascript(client, tree, room)
     assert Reaction.objects.count() == 0  # a deleted message keeps its place, nothing else
     message.refresh_from_db()
     assert message.deleted_at is not None
+
+
+def test_the_cached_action_menus_carry_each_visitors_own_csrf_token(tree, room):
+    """The menus the script clones are rendered once per room and language; the token in
+    their forms is put in per request and is accepted for that visitor only."""
+    import re
+
+    from django.test import Client
+
+    author = make_member(tree["ov"])
+    message = services.message_post(room=room, author=author, text="Hallo")
+    tokens = {}
+    for name in ("first", "second"):
+        visitor = Client(enforce_csrf_checks=True)
+        visitor.force_login(make_member(tree["ov"]))
+        page = visitor.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+        menus = page[page.index('id="rn-actions-open"') :]
+        assert "rn-csrf-token-mark" not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', menus).group(1)
+        url = reverse("rooms:react", args=[room.pk, message.pk])
+        assert visitor.post(url, {"emoji": "👍", "csrfmiddlewaretoken": token}).status_code == 302
+        tokens[name] = (visitor, token)
+
+    first, _ = tokens["first"]
+    _, second_token = tokens["second"]
+    stolen = first.post(
+        reverse("rooms:react", args=[room.pk, message.pk]),
+        {"emoji": "❤️", "csrfmiddlewaretoken": second_token},
+    )
+    assert stolen.status_code == 403
+    assert Reaction.objects.filter(message=message).count() == 2
