@@ -493,8 +493,10 @@ async def conference_deployed(workers: int, env: dict, big, our_path, sizes):
 async def conference_report(ours, base, big, our_path, n):
     print(f"\nConference start: {n} members load the room page and connect at once")
     cb = await conference_start(base, "/ws/base-conf/", big["cookies"][:n], page=False)
-    co = await conference_start(ours, our_path, big["cookies"][:n], page=True)
+    # Sockets only first: on a server whose heap the page phase has not grown yet, the memory
+    # per idle member means something.
     co_ws = await conference_start(ours, our_path, big["cookies"][:n], page=False)
+    co = await conference_start(ours, our_path, big["cookies"][:n], page=True)
     print(
         f"  connected {co['connected']}/{n}, failed {co['failed']} "
         f"(baseline {cb['connected']}/{n}, failed {cb['failed']}); socket only: failed {co_ws['failed']}"
