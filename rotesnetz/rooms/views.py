@@ -136,7 +136,10 @@ def _message_listing(room, before: int) -> dict:
     reactions, and the action menus come from a template), so when hundreds of members open
     a room at the start of a conference, it is rendered once per change and language.
     """
-    key = f"rooms:page:{room.pk}:{services.page_version(room.pk)}:{get_language()}:{before}"
+    key = (
+        f"rooms:page:{room.pk}:{room.last_message_id}.{services.page_version(room.pk)}"
+        f":{get_language()}:{before}"
+    )
     listing = cache.get(key)
     if listing is None:
         page, has_more = selectors.messages_page(room=room, before_id=before or None)

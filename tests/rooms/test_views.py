@@ -275,3 +275,18 @@ def test_the_cached_action_menus_carry_each_visitors_own_csrf_token(tree, room):
     )
     assert stolen.status_code == 403
     assert Reaction.objects.filter(message=message).count() == 2
+
+
+def test_the_cached_message_list_shows_a_new_message_at_once(client, tree, room):
+    """New posts move no version counter: the room's last message is part of the cache key."""
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    url = reverse("rooms:detail", args=[room.pk])
+    services.message_post(room=room, author=member, text="Erste Nachricht")
+    assert "Erste Nachricht" in client.get(url).content.decode()
+    version = services.page_version(room.pk)
+
+    services.message_post(room=room, author=make_member(tree["ov"]), text="Zweite Nachricht")
+
+    assert services.page_version(room.pk) == version
+    assert "Zweite Nachricht" in client.get(url).content.decode()
