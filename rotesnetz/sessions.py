@@ -14,7 +14,7 @@ class SessionStore(DatabaseSessionStore):
             return None
         model = self.model
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        with sqlrows.prepared_cursor() as cursor:
             cursor.execute(
                 # Only the quoted names of the session table are put in.
                 f"SELECT {sqlrows.columns(model, 's')} FROM {quote(model._meta.db_table)} s "  # noqa: S608  # nosec B608

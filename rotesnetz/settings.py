@@ -150,6 +150,12 @@ if DATABASE_URL:
             # Tests close connections after each use, or consumer threads would keep the
             # test database open and block its removal.
             DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 60
+        if env_bool("DATABASE_PREPARE", default=True):
+            # Django binds on the client, which never prepares. The few statements on the hot
+            # paths run on server-binding cursors that ask to be prepared (rotesnetz/sqlrows.py);
+            # psycopg prepares only with a threshold set, and this one no statement reaches by
+            # itself. Behind a pooler without prepared statements: DATABASE_PREPARE=0.
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
         DATABASES["default"].setdefault("TEST", {})
         if env("DATABASE_TEST_NAME"):
             DATABASES["default"]["TEST"]["NAME"] = env("DATABASE_TEST_NAME")

@@ -4,6 +4,7 @@ For the few reads on a hot path (a socket's access check on every command) where
 an ORM query costs several times the database round trip (PERFORMANCE-NOTES).
 """
 
+from contextlib import contextmanager
 from functools import cache
 
 from django.db import connection
@@ -37,3 +38,38 @@ def instance(model, values):
 
 def width(model) -> int:
     return len(model._meta.concrete_fields)
+
+
+@contextmanager
+def prepared_cursor():
+    """A cursor whose statements PostgreSQL plans once per connection, not on every call.
+
+    Django binds parameters on the client, so the server parses and plans every statement
+    again: for the room check that was 1.1 ms of planning against 0.2 ms of execution. These
+    cursors bind on the server and ask psycopg to prepare each statement on its first run on a
+    connection; pooled connections keep them. psycopg prepares only when the connection has a
+    threshold (settings: DATABASE_PREPARE); without one this is a plain server-binding cursor.
+    Elsewhere (SQLite) this is Django's cursor.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # Wrapped as Django wraps its own cursors: errors become django.db errors, and
+        # queries are logged and counted (tests pin query counts).
+        cursor = connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+    with cursor:
+        yield cursor
+
+
+@cache
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor

@@ -17,7 +17,7 @@ def user_by_pk(user_id) -> object | None:
     except (TypeError, ValueError):
         return None
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with sqlrows.prepared_cursor() as cursor:
         cursor.execute(
             # Only the quoted name of the user table is put in; the id is a bound parameter.
             f"SELECT {sqlrows.columns(model, 'u')} FROM {quote(model._meta.db_table)} u "  # noqa: S608  # nosec B608

@@ -104,7 +104,7 @@ def _reader_params(user, room_id: int) -> dict:
 
 
 def _can_read_room(user, room: Room) -> bool:
-    with connection.cursor() as cursor:
+    with sqlrows.prepared_cursor() as cursor:
         cursor.execute(_reader_sql(False), _reader_params(user, room.pk))
         row = cursor.fetchone()
     return bool(row and row[0])
@@ -114,7 +114,7 @@ def room_with_verdict(user, room_id: int) -> tuple[Room | None, bool]:
     """The room (with its Gliederung) and whether ``user`` may read it, in one query."""
     if not user.is_authenticated:
         return None, False
-    with connection.cursor() as cursor:
+    with sqlrows.prepared_cursor() as cursor:
         cursor.execute(_reader_sql(True), _reader_params(user, room_id))
         row = cursor.fetchone()
     if row is None:

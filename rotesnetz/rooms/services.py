@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rotesnetz import sqlrows
 from rotesnetz.cache import counter_bump, counter_hit
 from rotesnetz.markup import mentioned_names, plain_text, render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, User
@@ -262,7 +263,8 @@ WITH locked AS (
 ), inserted AS (
     INSERT INTO {message} (room_id, author_id, parent_id, client_id, text, html,
                            hidden_reason, created_at, updated_at)
-    SELECT %(room)s, %(author)s, %(parent)s, %(client_id)s, %(text)s, %(html)s,
+    SELECT %(room)s::bigint, %(author)s::bigint, %(parent)s::bigint, %(client_id)s::text,
+           %(text)s::text, %(html)s::text,
            '', clock_timestamp(), clock_timestamp()
     FROM locked
     RETURNING id, created_at
@@ -298,7 +300,7 @@ def _store_message_in_one_statement(fields: dict, mentioned_ids: list[int]) -> M
     # Inside a caller's transaction a failed insert must not spoil it: a savepoint. On its own
     # the statement is atomic and commits at once, which is what releases the room row.
     savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with savepoint, connection.cursor() as cursor:
+    with savepoint, sqlrows.prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
