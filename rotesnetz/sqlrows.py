@@ -40,6 +40,19 @@ def width(model) -> int:
     return len(model._meta.concrete_fields)
 
 
+def fetch_one(model, where: str, params):
+    """The instance of ``model`` whose row (alias ``t``) matches ``where``, or None; one
+    prepared statement. ``where`` is our own SQL; every value goes in ``params``."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(model, 't')} FROM {table} t WHERE {where}",  # noqa: S608  # nosec B608
+            params,
+        )
+        row = cursor.fetchone()
+    return instance(model, row) if row is not None else None
+
+
 @contextmanager
 def prepared_cursor():
     """A cursor whose statements PostgreSQL plans once per connection, not on every call.

@@ -16,16 +16,8 @@ def user_by_pk(user_id) -> object | None:
         pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    quote = connection.ops.quote_name
-    with sqlrows.prepared_cursor() as cursor:
-        cursor.execute(
-            # Only the quoted name of the user table is put in; the id is a bound parameter.
-            f"SELECT {sqlrows.columns(model, 'u')} FROM {quote(model._meta.db_table)} u "  # noqa: S608  # nosec B608
-            f"WHERE u.{quote(model._meta.pk.column)} = %s",
-            [pk],
-        )
-        row = cursor.fetchone()
-    return sqlrows.instance(model, row) if row is not None else None
+    column = connection.ops.quote_name(model._meta.pk.column)
+    return sqlrows.fetch_one(model, f"t.{column} = %s", [pk])
 
 
 class _UserInOneStatement:
