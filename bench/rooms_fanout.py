@@ -32,6 +32,9 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 SEQ = re.compile(r"bench-(\d+)-")
+# Client ids are unique per run: a database kept from an earlier run already holds "r1", and a
+# resent client id is answered with the stored message instead of a new broadcast.
+RUN = f"{int(time.time()):x}"
 WS_IMPL = os.environ.get("RN_BENCH_WS", "websockets-sansio")  # what production picks
 
 
@@ -252,7 +255,9 @@ class Fleet:
 
     async def send(self, socket, seq: int):
         self.sent_at[seq] = time.perf_counter()
-        await socket.send(json.dumps({"type": "send", "text": f"bench-{seq}-x", "ref": f"r{seq}"}))
+        await socket.send(
+            json.dumps({"type": "send", "text": f"bench-{seq}-x", "ref": f"r{RUN}-{seq}"})
+        )
 
     async def close(self):
         for reader in self.readers:

@@ -6,6 +6,7 @@ which rooms exist.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -189,9 +190,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _send_json(self, frame: dict):
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
-    async def _run(self, function, **kwargs):
+    async def _run(self, function, *, check_first=True, **kwargs):
         """Check access, then run a service in the user's language, in one trip to the thread
-        for database work; send the events it produced from here (not one hop per event)."""
+        for database work; send the events it produced from here (not one hop per event).
+
+        ``check_first=False`` is for a service that checks access in its own statement."""
 
         def call():
             with (
@@ -199,12 +202,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 services.events_collected() as events,
                 read_verdicts_shared(),
             ):
-                room = _open_room_for(self.user, self.room.pk)
-                if room is None:
-                    raise AccessLost
-                self.room = room
-                if "room" in kwargs:
-                    kwargs["room"] = room
+                if check_first:
+                    room = _open_room_for(self.user, self.room.pk)
+                    if room is None:
+                        raise AccessLost
+                    self.room = room
+                    if "room" in kwargs:
+                        kwargs["room"] = room
                 return function(**kwargs), events
 
         # In the consumers' one database thread: commands of a process run one after the other,
@@ -271,14 +275,27 @@ class RoomConsumer(AsyncWebsocketConsumer):
         }
 
     async def command_send(self, data):
-        message = await self._run(
-            services.message_post,
-            room=self.room,
-            author=self.user,
-            text=data.get("text"),
-            parent_id=int(data["parent"]) if data.get("parent") else None,
-            client_id=str(data.get("ref") or ""),
-        )
+        post = {
+            "author": self.user,
+            "text": data.get("text"),
+            "parent_id": int(data["parent"]) if data.get("parent") else None,
+            "client_id": str(data.get("ref") or ""),
+        }
+        message = None
+        if services.post_checks_in_statement():
+            # The usual case in one statement: may post, within the rate limit, stored.
+            with contextlib.suppress(services.PostRefused):
+                message = await self._run(
+                    services.message_post,
+                    check_first=False,
+                    room=self.room,
+                    checked_in_statement=True,
+                    **post,
+                )
+        if message is None:
+            # Refused (or not PostgreSQL): the full checks say why, or post (e.g. a moderator
+            # in a read-only room). A member who lost access is disconnected here.
+            message = await self._run(services.message_post, room=self.room, **post)
         await self._send_json({"type": "ack", "ref": str(data.get("ref") or ""), "id": message.pk})
 
     async def command_edit(self, data):

@@ -119,6 +119,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["room", "id"], name="message_room_id"),
             models.Index(fields=["room", "updated_at"], name="message_room_updated"),
+            # The rate limit counts a member's messages of the last seconds (services.py).
+            models.Index(fields=["author", "created_at"], name="message_author_created"),
         ]
         constraints = [
             # A client retrying a send after a dropped connection never creates a second copy.

@@ -73,25 +73,33 @@ _MAY_READ = """(
 
 
 @cache
+def may_read_condition() -> str:
+    """The read rule as SQL on a room ``r`` joined with its Gliederung ``g``; its parameters
+    come from ``reader_params``. The post statement (services.py) checks it too."""
+    quote = connection.ops.quote_name
+    return _MAY_READ.format(
+        membership=quote(Membership._meta.db_table),
+        gliederung=quote(Gliederung._meta.db_table),
+        invite=quote(RoomInvite._meta.db_table),
+    )
+
+
+@cache
 def _reader_sql(with_room: bool) -> str:
     quote = connection.ops.quote_name
-    tables = {
-        "membership": quote(Membership._meta.db_table),
-        "gliederung": quote(Gliederung._meta.db_table),
-        "invite": quote(RoomInvite._meta.db_table),
-    }
-    verdict = _MAY_READ.format(**tables)
+    verdict = may_read_condition()
     if with_room:
         verdict = f"{sqlrows.columns(Room, 'r')}, {sqlrows.columns(Gliederung, 'g')}, {verdict}"
     # Only our own quoted table and column names are put in; every value is a bound parameter.
     room = quote(Room._meta.db_table)
+    gliederung = quote(Gliederung._meta.db_table)
     return (
         f"SELECT {verdict} FROM {room} r "  # noqa: S608  # nosec B608
-        f"JOIN {tables['gliederung']} g ON g.id = r.gliederung_id WHERE r.id = %(room)s"
+        f"JOIN {gliederung} g ON g.id = r.gliederung_id WHERE r.id = %(room)s"
     )
 
 
-def _reader_params(user, room_id: int) -> dict:
+def reader_params(user, room_id: int) -> dict:
     return {
         "user": user.pk,
         "room": room_id,
@@ -105,7 +113,7 @@ def _reader_params(user, room_id: int) -> dict:
 
 def _can_read_room(user, room: Room) -> bool:
     with sqlrows.prepared_cursor() as cursor:
-        cursor.execute(_reader_sql(False), _reader_params(user, room.pk))
+        cursor.execute(_reader_sql(False), reader_params(user, room.pk))
         row = cursor.fetchone()
     return bool(row and row[0])
 
@@ -115,7 +123,7 @@ def room_with_verdict(user, room_id: int) -> tuple[Room | None, bool]:
     if not user.is_authenticated:
         return None, False
     with sqlrows.prepared_cursor() as cursor:
-        cursor.execute(_reader_sql(True), _reader_params(user, room_id))
+        cursor.execute(_reader_sql(True), reader_params(user, room_id))
         row = cursor.fetchone()
     if row is None:
         return None, False

@@ -313,3 +313,77 @@ def test_a_retried_post_inside_a_transaction_returns_the_stored_message(room, tr
     assert Message.objects.filter(room=room).count() == 1
     # The caller's transaction is still usable after the refused insert.
     assert services.message_post(room=room, author=member, text="Weiter", client_id="def").pk
+
+
+@pytest.mark.parametrize(
+    "who", ["member", "outsider", "vorstand_above", "moderator", "invited", "superuser"]
+)
+@pytest.mark.parametrize("state", ["open", "archived", "read_only", "invite_only"])
+def test_the_post_statement_allows_what_the_full_checks_allow(tree, postgres, who, state):
+    """A socket's send is checked inside the storing statement; that check must agree with
+    can_post (and refuse only where the full checks then run, never let more through)."""
+    from rotesnetz.rooms.models import RoomInvite
+    from rotesnetz.rooms.rules import can_post
+
+    room = Room.objects.create(
+        gliederung=tree["ov"],
+        name=f"Raum {state}",
+        archived_at=timezone.now() if state == "archived" else None,
+        read_only=state == "read_only",
+        visibility="invite" if state == "invite_only" else "members",
+    )
+    user = {
+        "member": lambda: make_member(tree["ov"]),
+        "outsider": lambda: make_member(tree["other_ov"]),
+        "vorstand_above": lambda: make_member(tree["ub"], MembershipRole.VORSTAND),
+        "moderator": lambda: make_member(tree["ov"], MembershipRole.MODERATION),
+        "invited": lambda: make_member(tree["other_ov"]),
+        "superuser": lambda: make_user(is_superuser=True, is_staff=True),
+    }[who]()
+    if who == "invited":
+        RoomInvite.objects.create(room=room, user=user)
+
+    try:
+        services.message_post(room=room, author=user, text="Hallo", checked_in_statement=True)
+        stored_at_once = True
+    except services.PostRefused:
+        stored_at_once = False
+
+    allowed = can_post(user, room)
+    moderator_announcement = state == "read_only" and allowed
+    assert stored_at_once == (allowed and not moderator_announcement)
+    assert Message.objects.filter(room=room).count() == int(stored_at_once)
+
+
+def test_the_post_statement_keeps_the_rate_limit(room, tree, postgres, settings):
+    settings.ROOM_RATE_LIMIT = (3, 60)
+    member = make_member(tree["ov"])
+    for number in range(3):
+        services.message_post(
+            room=room, author=member, text=f"Nr. {number}", checked_in_statement=True
+        )
+
+    with pytest.raises(services.PostRefused):
+        services.message_post(room=room, author=member, text="zu viel", checked_in_statement=True)
+    # The full checks that follow a refusal name the reason.
+    with pytest.raises(RoomError) as error:
+        services.message_post(room=room, author=member, text="zu viel")
+    assert error.value.code == "rate_limited"
+    assert Message.objects.filter(room=room).count() == 3
+
+
+def test_the_rate_limit_counts_a_sliding_window(room, tree, settings):
+    settings.ROOM_RATE_LIMIT = (2, 10)
+    member = make_member(tree["ov"])
+    start = timezone.now()
+    for number, seconds in enumerate([0, 4]):
+        message = services.message_post(room=room, author=member, text=f"Nr. {number}")
+        Message.objects.filter(pk=message.pk).update(created_at=start + timedelta(seconds=seconds))
+
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):
+        # The first message leaves the window 10 s after it was posted: 5 s from now.
+        assert services.rate_limit_wait(user_id=member.pk) == pytest.approx(5)
+        with pytest.raises(RoomError):
+            services.message_post(room=room, author=member, text="zu früh")
+    with time_machine.travel(start + timedelta(seconds=10.5), tick=False):
+        assert services.rate_limit_wait(user_id=member.pk) is None
