@@ -333,7 +333,7 @@ _GUARD_SQL = """
     AND (%(superuser)s::boolean OR {may_read})
     AND (SELECT count(*) FROM (
         SELECT 1 FROM {message} WHERE author_id = %(author)s::bigint
-        AND created_at > clock_timestamp() - %(window)s::float8 * interval '1 second'
+        AND created_at > statement_timestamp() - %(window)s::float8 * interval '1 second'
         LIMIT %(limit)s::bigint) recent) < %(limit)s::bigint
 """
 
