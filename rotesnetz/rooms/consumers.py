@@ -375,10 +375,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if kind == "chat.broadcast":
             frames = event["frames"]
-            self.outlet.push(frames.get(self.language) or frames[settings.LANGUAGE_CODE])
+            language = self.language if self.language in frames else settings.LANGUAGE_CODE
+            text = frames[language]
+            self.outlet.push(text, fanout.wire(event, language, text))
         elif kind == "chat.typing":
             if event["user"] != self.user.pk:
-                self.outlet.push(event["text"])
+                self.outlet.push(event["text"], fanout.wire(event, "", event["text"]))
         else:
             self.control_event(event)
 
