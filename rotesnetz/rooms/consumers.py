@@ -66,9 +66,16 @@ def _open_room_for(user, room_id: int) -> Room | None:
     return room
 
 
+def _enter_room(user, room_id: int, language: str) -> Room | None:
+    room = _open_room_for(user, room_id)
+    if room is not None:
+        services.socket_language_add(room=room, language=language)
+    return room
+
+
 # Checked at connect in a worker thread of its own, so that a thousand handshakes at the start
 # of a conference wait for each other's database round trips in parallel, not in a queue.
-_open_room_in_parallel = DatabaseSyncToAsync(_open_room_for, thread_sensitive=False)
+_enter_room_in_parallel = DatabaseSyncToAsync(_enter_room, thread_sensitive=False)
 
 
 class AccessLost(Exception):
@@ -110,7 +117,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.language = _language(self.scope)
         session = self.scope.get("session")
         self.session = session_tag(session.session_key) if session and session.session_key else None
-        self.room = await _open_room_in_parallel(user, self.scope["url_route"]["kwargs"]["room_id"])
+        self.room = await _enter_room_in_parallel(
+            user, self.scope["url_route"]["kwargs"]["room_id"], self.language
+        )
         if self.room is None:
             await self.close()
             return

@@ -41,6 +41,9 @@ class Room(models.Model):
     last_message_id = models.BigIntegerField(default=0, editable=False)
     # Set when a part keeps this room for its own people (e.g. "konferenz-12").
     part_key = models.CharField(max_length=60, blank=True, editable=False)
+    # Languages besides LANGUAGE_CODE that live sockets in this room have used ("en"): a new
+    # message's frames are rendered in these only (render.frames), not in every language.
+    socket_languages = models.CharField(max_length=60, blank=True, default="", editable=False)
     invited = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="RoomInvite",

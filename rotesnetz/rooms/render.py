@@ -43,9 +43,18 @@ def message_html(message: Message, **kwargs) -> str:
 
 
 def frames(kind: str, message: Message) -> dict[str, str]:
-    """The JSON text of one live frame per language, e.g. {"de": "...", "en": "..."}."""
+    """The JSON text of one live frame per language, e.g. {"de": "...", "en": "..."}.
+
+    A new message knows the languages the room's sockets use (``socket_languages``, read by
+    the statement that stored it) and is rendered in those; otherwise in every language. A
+    socket whose language is missing gets the default language's frame."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    used = getattr(message, "socket_languages", None)
+    if used is not None:
+        wanted = {settings.LANGUAGE_CODE, *used.split()}
+        languages = [code for code in languages if code in wanted]
     encoded = {}
-    for code, _name in settings.LANGUAGES:
+    for code in languages:
         with translation.override(code):
             frame = {
                 "type": kind,

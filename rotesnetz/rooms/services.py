@@ -167,6 +167,22 @@ def message_broadcast_update(*, message_id: int) -> None:
         _broadcast_message("message_updated", message_id)
 
 
+def socket_language_add(*, room: Room, language: str) -> None:
+    """A socket in ``language`` joins the room: from now on its new messages are rendered in
+    that language too. Kept once set (a member may come back); checked on every connect."""
+    if language == settings.LANGUAGE_CODE or language in room.socket_languages.split():
+        return
+    with transaction.atomic():
+        current = (
+            Room.objects.select_for_update()
+            .values_list("socket_languages", flat=True)
+            .get(pk=room.pk)
+        )
+        languages = " ".join(sorted({*current.split(), language}))
+        Room.objects.filter(pk=room.pk).update(socket_languages=languages)
+    room.socket_languages = languages
+
+
 # --- Rate limit -----------------------------------------------------------------------------
 
 
@@ -305,7 +321,7 @@ def message_post(
 # Guarded, the same statement locks the room only if the author may post (GUARD below).
 _STORE_MESSAGE_SQL = """
 WITH locked AS (
-    SELECT r.last_message_id FROM {room} r {guard_join}
+    SELECT r.last_message_id, r.socket_languages FROM {room} r {guard_join}
     WHERE r.id = %(room)s {guard} FOR UPDATE OF r
 ), inserted AS (
     INSERT INTO {message} (room_id, author_id, parent_id, client_id, text, html,
@@ -323,7 +339,8 @@ WITH locked AS (
     SELECT inserted.id, mentioned.user_id
     FROM inserted, unnest(%(mentioned)s::bigint[]) AS mentioned(user_id)
 )
-SELECT inserted.id, inserted.created_at, locked.last_message_id FROM inserted, locked
+SELECT inserted.id, inserted.created_at, locked.last_message_id, locked.socket_languages
+FROM inserted, locked
 """
 
 # can_post (rules.py) and rate_limit_wait as one condition. A moderator's announcement in a
@@ -379,11 +396,12 @@ def _store_message_in_one_statement(
         row = cursor.fetchone()
     if row is None:
         raise PostRefused if guarded else Room.DoesNotExist
-    message_id, created_at, previous_id = row
+    message_id, created_at, previous_id, socket_languages = row
     message = Message(id=message_id, created_at=created_at, updated_at=created_at, **fields)
     message._state.adding = False
     message._state.db = connection.alias
     message.previous_id = previous_id
+    message.socket_languages = socket_languages  # the frames' languages (render.frames)
     return message
 
 

@@ -72,6 +72,24 @@ async def test_member_receives_a_message_posted_by_another(world):
     await bob.disconnect()
 
 
+async def test_each_member_gets_the_frame_in_their_language(world):
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/raeume/{world['room'].pk}/",
+        headers=[ORIGIN, await sync_to_async(_cookie)(world["bob"]), (b"accept-language", b"en")],
+    )
+    english, _ = await communicator.connect(timeout=5)
+    assert english
+    alice, _, _ = await _open(world["alice"], world["room"].pk)
+
+    await alice.send_json_to({"type": "send", "text": "Hallo", "ref": "r1"})
+
+    assert "Aktionen" in (await _next(alice, "message"))["html"]
+    assert "Actions" in (await _next(communicator, "message"))["html"]
+    await alice.disconnect()
+    await communicator.disconnect()
+
+
 async def test_outsider_is_refused_and_receives_nothing(world):
     refused, connected, _ = await _open(world["outsider"], world["room"].pk)
     assert not connected

@@ -387,3 +387,24 @@ def test_the_rate_limit_counts_a_sliding_window(room, tree, settings):
             services.message_post(room=room, author=member, text="zu früh")
     with time_machine.travel(start + timedelta(seconds=10.5), tick=False):
         assert services.rate_limit_wait(user_id=member.pk) is None
+
+
+def test_new_messages_are_rendered_in_the_languages_of_the_rooms_sockets(
+    room, tree, postgres, django_capture_on_commit_callbacks
+):
+    member = make_member(tree["ov"])
+    with services.events_collected() as events, django_capture_on_commit_callbacks(execute=True):
+        services.message_post(room=room, author=member, text="Hallo")
+    assert set(events[0][1]["frames"]) == {"de"}
+
+    services.socket_language_add(room=room, language="en")
+    services.socket_language_add(room=room, language="en")  # known: nothing to do
+    services.socket_language_add(room=room, language="de")  # the default is always rendered
+    with services.events_collected() as events, django_capture_on_commit_callbacks(execute=True):
+        services.message_post(room=room, author=member, text="Hello")
+
+    frames = events[0][1]["frames"]
+    assert set(frames) == {"de", "en"}
+    assert ("Aktionen" in frames["de"], "Actions" in frames["en"]) == (True, True)
+    room.refresh_from_db()
+    assert room.socket_languages == "en"
