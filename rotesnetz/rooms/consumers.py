@@ -7,10 +7,12 @@ which rooms exist.
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
@@ -18,6 +20,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -78,6 +81,25 @@ def _enter_room(user, room_id: int, language: str) -> Room | None:
 _enter_room_in_parallel = DatabaseSyncToAsync(_enter_room, thread_sensitive=False)
 
 
+_COMMAND_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rooms-commands")
+
+
+def _with_usable_connections(call):
+    # What database_sync_to_async does around a call, without asgiref's bookkeeping for
+    # thread-sensitive code (a third of the hop's cost): every command makes this hop.
+    close_old_connections()
+    try:
+        return call()
+    finally:
+        close_old_connections()
+
+
+async def _in_command_thread(call):
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    return await loop.run_in_executor(_COMMAND_THREAD, context.run, _with_usable_connections, call)
+
+
 class AccessLost(Exception):
     """The member may no longer read this room: the socket closes like a refused one."""
 
@@ -90,9 +112,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message):
         # Channels hops into its one sync thread before every handler to close stale database
-        # connections. Here every database call goes through database_sync_to_async, which
-        # does that in the thread that uses the connection; the extra hop queued a thousand
-        # handshakes at a conference start behind each other (12 % of the process's time).
+        # connections. Here every database call goes through database_sync_to_async or
+        # _in_command_thread, which do that in the thread that uses the connection; the extra
+        # hop queued a thousand handshakes at a conference start behind each other (12 % of
+        # the process's time).
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -220,10 +243,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                         kwargs["room"] = room
                 return function(**kwargs), events
 
-        # In the consumers' one database thread: commands of a process run one after the other,
-        # so broadcasts leave in id order. (Parallel threads gained little in the burst: the
-        # post is CPU-bound on these machines.)
-        result, events = await database_sync_to_async(call)()
+        # In the one thread for commands: commands of a process run one after the other, so
+        # broadcasts leave in id order. (Parallel threads gained little in the burst: the post
+        # is CPU-bound on these machines.)
+        result, events = await _in_command_thread(call)
         for group, event in events:
             try:
                 await self.layer.group_send(group, event)
