@@ -315,8 +315,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         }
         message = None
         if services.post_checks_in_statement():
-            # The usual case in one statement: may post, within the rate limit, stored.
-            with contextlib.suppress(services.PostRefused):
+            # The usual case in one statement: may post, within the rate limit, stored. Any
+            # refusal, also of the input, is answered by the full checks below, which check
+            # access first: a member who lost it hears nothing else about the room.
+            with contextlib.suppress(services.PostRefused, RoomError):
                 message = await self._run(
                     services.message_post,
                     check_first=False,

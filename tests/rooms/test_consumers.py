@@ -132,6 +132,20 @@ async def test_a_removed_member_is_disconnected(world):
     assert closing == {"type": "websocket.close", "code": 4403}
 
 
+@pytest.mark.parametrize("text", ["Noch da?", ""])
+async def test_a_command_after_losing_access_closes_the_socket_and_stores_nothing(world, text):
+    bob, _, _ = await _open(world["bob"], world["room"].pk)
+    # Removed without the event that closes open sockets: the command's own check must see it.
+    await sync_to_async(Membership.objects.filter(user=world["bob"]).delete)()
+
+    await bob.send_json_to({"type": "send", "text": text, "ref": "r1"})
+
+    while (output := await bob.receive_output(timeout=5))["type"] != "websocket.close":
+        assert json.loads(output["text"])["type"] not in {"ack", "error", "message"}
+    assert output["code"] == 4403
+    assert not await sync_to_async(Message.objects.exists)()
+
+
 async def test_logout_closes_the_sockets_of_that_session(world):
     client = Client()
     await sync_to_async(client.force_login)(world["bob"])
