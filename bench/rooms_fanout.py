@@ -436,7 +436,7 @@ async def run(args, rooms: dict):
         if "steady" in only:
             await steady_report(ours, base, rooms, big, our_path, args.seconds)
         if "conference" in only:
-            await conference_report(ours, base, big, our_path, max(sizes))
+            await conference_fresh(env, big, our_path, sizes)
             if args.conference_workers > 1:
                 await conference_deployed(args.conference_workers, env, big, our_path, sizes)
         if "pages" in only:
@@ -506,6 +506,18 @@ async def steady_report(ours, base, rooms, big, our_path, seconds):
     line("p50 latency", so["p50"], sb["p50"], " ms")
     line("p99 latency", so["p99"], sb["p99"], " ms", target=f"<= {target:.0f} ms")
     line("max latency", so["max"], sb["max"], " ms")
+
+
+async def conference_fresh(env: dict, big, our_path, sizes):
+    """The conference start on servers that have run nothing before: the burst and steady
+    scenarios would have grown the heaps, and the memory per idle member would mean nothing."""
+    ours = Server("rotesnetz", "rotesnetz.asgi:application", env)
+    base = Server("baseline", "bench.baseline_server:app", {})
+    try:
+        await conference_report(ours, base, big, our_path, max(sizes))
+    finally:
+        ours.stop()
+        base.stop()
 
 
 async def conference_deployed(workers: int, env: dict, big, our_path, sizes):
