@@ -73,3 +73,22 @@ def test_the_redis_cache_keeps_one_client_per_connection_pool():
 
     assert cache._cache.get_client("b", write=False) is first
     assert first.connection_pool is cache._cache._get_connection_pool(True)
+
+
+def test_every_cache_object_of_a_process_shares_one_client():
+    """Django makes a cache object per thread and request context; each made its own client,
+    with a new connection pool (a new connection to Redis) per request."""
+    import threading
+
+    from rotesnetz.cache import TolerantRedisCache
+
+    caches_seen = [TolerantRedisCache("redis://127.0.0.1:1/3", {})]
+    thread = threading.Thread(
+        target=lambda: caches_seen.append(TolerantRedisCache("redis://127.0.0.1:1/3", {}))
+    )
+    thread.start()
+    thread.join()
+    other_server = TolerantRedisCache("redis://127.0.0.1:1/4", {})
+
+    assert caches_seen[0]._cache is caches_seen[1]._cache
+    assert other_server._cache is not caches_seen[0]._cache
