@@ -18,7 +18,13 @@ from .models import Room, RoomInvite, Visibility
 def can_moderate_room(user, room: Room) -> bool:
     if not user.is_authenticated or room is None:
         return False
-    return user.is_superuser or is_moderator_of(user, room.gliederung)
+    if user.is_superuser:
+        return True
+    # Read with the room by room_with_verdict (the room page asks for both).
+    known = getattr(room, "_moderation_verdict", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    return is_moderator_of(user, room.gliederung)
 
 
 # A socket command checks access and then calls a service that checks it again: within one
@@ -72,6 +78,17 @@ _MAY_READ = """(
 )"""
 
 
+# members.rules.is_moderator_of as SQL on the room's Gliederung ``g``: moderation here, or
+# Vorstand here or above.
+_MAY_MODERATE = """EXISTS (
+    SELECT 1 FROM {membership} m JOIN {gliederung} mg ON mg.id = m.gliederung_id
+    WHERE m.user_id = %(user)s AND (
+        (m.role = %(vorstand)s AND g.path LIKE mg.path || '%%')
+        OR (m.role = %(moderation)s AND m.gliederung_id = r.gliederung_id)
+    )
+)"""
+
+
 @cache
 def may_read_condition() -> str:
     """The read rule as SQL on a room ``r`` joined with its Gliederung ``g``; its parameters
@@ -89,7 +106,13 @@ def _reader_sql(with_room: bool) -> str:
     quote = connection.ops.quote_name
     verdict = may_read_condition()
     if with_room:
-        verdict = f"{sqlrows.columns(Room, 'r')}, {sqlrows.columns(Gliederung, 'g')}, {verdict}"
+        may_moderate = _MAY_MODERATE.format(
+            membership=quote(Membership._meta.db_table), gliederung=quote(Gliederung._meta.db_table)
+        )
+        verdict = (
+            f"{sqlrows.columns(Room, 'r')}, {sqlrows.columns(Gliederung, 'g')}, "
+            f"{may_moderate}, {verdict}"
+        )
     # Only our own quoted table and column names are put in; every value is a bound parameter.
     room = quote(Room._meta.db_table)
     gliederung = quote(Gliederung._meta.db_table)
@@ -119,7 +142,8 @@ def _can_read_room(user, room: Room) -> bool:
 
 
 def room_with_verdict(user, room_id: int) -> tuple[Room | None, bool]:
-    """The room (with its Gliederung) and whether ``user`` may read it, in one query."""
+    """The room (with its Gliederung) and whether ``user`` may read it, in one query; whether
+    the user moderates it comes along for can_moderate_room."""
     if not user.is_authenticated:
         return None, False
     with sqlrows.prepared_cursor() as cursor:
@@ -131,6 +155,7 @@ def room_with_verdict(user, room_id: int) -> tuple[Room | None, bool]:
     room = sqlrows.instance(Room, row[:split])
     gliederung = sqlrows.instance(Gliederung, row[split : split + sqlrows.width(Gliederung)])
     Room._meta.get_field("gliederung").set_cached_value(room, gliederung)
+    room._moderation_verdict = (user.pk, bool(row[-2]))
     verdict = user.is_superuser or bool(row[-1])
     verdicts = _read_verdicts.get()
     if verdicts is not None:

@@ -78,6 +78,8 @@ def test_reading_and_writing_follow_the_visibility(role, visibility):
         return
     assert may_read == expected
     assert fetched == room and fetched.gliederung == tree["ub"]
+    # The moderation verdict that comes with it agrees with members.rules.is_moderator_of.
+    assert rules.has_perm("rooms.moderate_room", person, fetched) == (role in MODERATORS)
     assert (room_for_reader(user=person, pk=room.pk) == room) == expected
     assert (room in room_list(user=person)) == expected
 
