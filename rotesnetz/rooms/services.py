@@ -770,9 +770,40 @@ def room_export(*, room: Room, by: User) -> str:
 # --- Presence and access --------------------------------------------------------------------
 
 
+# A conference start writes a thousand arrivals at once: as arrays, not a thousand model
+# instances and a thousand parameters (a tenth of the process's time at the start).
+_PRESENCE_JOIN_SQL = """
+INSERT INTO {presence} (channel_name, room_id, user_id, last_seen)
+SELECT joined.channel_name, joined.room_id, joined.user_id, %(now)s::timestamptz
+FROM unnest(%(channels)s::text[], %(rooms)s::bigint[], %(users)s::bigint[])
+    AS joined(channel_name, room_id, user_id)
+ON CONFLICT DO NOTHING
+"""
+_PRESENCE_LEAVE_SQL = "DELETE FROM {presence} WHERE channel_name = ANY(%(channels)s::text[])"
+
+
 def presence_write(*, joins: dict[str, tuple[int, int]], leaves: set[str]) -> None:
     """Many sockets' arrivals and departures in two statements."""
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Presence._meta.db_table)
+        with connection.cursor() as cursor:
+            if joins:
+                cursor.execute(
+                    _PRESENCE_JOIN_SQL.format(presence=table),  # nosec B608 - our table name
+                    {
+                        "now": now,
+                        "channels": list(joins),
+                        "rooms": [room_id for room_id, _user_id in joins.values()],
+                        "users": [user_id for _room_id, user_id in joins.values()],
+                    },
+                )
+            if leaves:
+                cursor.execute(
+                    _PRESENCE_LEAVE_SQL.format(presence=table),  # nosec B608 - our table name
+                    {"channels": list(leaves)},
+                )
+        return
     if joins:
         Presence.objects.bulk_create(
             [

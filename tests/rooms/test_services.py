@@ -408,3 +408,18 @@ def test_new_messages_are_rendered_in_the_languages_of_the_rooms_sockets(
     assert ("Aktionen" in frames["de"], "Actions" in frames["en"]) == (True, True)
     room.refresh_from_db()
     assert room.socket_languages == "en"
+
+
+def test_presence_is_written_in_batches(room, tree):
+    from rotesnetz.rooms.models import Presence
+
+    alice, bob = make_member(tree["ov"]), make_member(tree["ov"])
+    services.presence_write(
+        joins={"s1": (room.pk, alice.pk), "s2": (room.pk, bob.pk)}, leaves=set()
+    )
+    # A socket written twice (a retried flush) stays one row; a leave removes its row.
+    services.presence_write(joins={"s1": (room.pk, alice.pk)}, leaves={"s2", "never-written"})
+
+    assert list(Presence.objects.values_list("channel_name", "room_id", "user_id")) == [
+        ("s1", room.pk, alice.pk)
+    ]
