@@ -11,7 +11,8 @@ bytes and time, and is dropped beyond that, so one slow phone never delays the r
 A frame from the server is not masked, so its bytes are the same for every socket: under
 uvicorn's websockets-sansio implementation (what production runs) they are built once per
 message and language (``wire``) and written straight to each socket's transport while it takes
-them, instead of each socket building the same frame again (half the cost of a delivery).
+them, instead of each socket building the same frame again (the write to the socket stays
+the largest part of a delivery).
 """
 
 import asyncio
