@@ -97,9 +97,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # The innermost middleware is sync-only: Django then runs the whole chain in the request's
-    # thread. Async-capable middlewares below a sync-only one ran on the event loop instead,
-    # and each of their hooks hopped into the thread and back (three times the hops per request).
     "rotesnetz.members.middleware.StaffMFARequiredMiddleware",
     "rotesnetz.members.middleware.NoStoreForMembersMiddleware",
 ]

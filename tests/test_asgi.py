@@ -43,3 +43,48 @@ async def test_each_request_keeps_one_thread_and_threads_are_reused():
     assert all(len(threads) == 1 for threads in threads_of.values())
     assert len({thread for _request, thread in calls}) <= 3  # kept, not one per request
     assert overlaps == []
+
+
+async def test_a_request_runs_its_middleware_and_view_in_one_hop(monkeypatch):
+    """Django's asynchronous chain went from the request's thread back to the event loop for
+    the innermost handler and into the thread again for the view (async_to_sync inside)."""
+    from asgiref import sync
+    from channels.testing import HttpCommunicator
+
+    from rotesnetz.asgi import application
+
+    back_to_the_loop = []
+    original = sync.AsyncToSync.__call__
+
+    def counting(self, *args, **kwargs):
+        back_to_the_loop.append(self.awaitable)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sync.AsyncToSync, "__call__", counting)
+    response = await HttpCommunicator(
+        application, "GET", "/branding.css", headers=[(b"host", b"testserver")]
+    ).get_response()
+
+    assert response["status"] == 200
+    assert b"--rn-primary" in response["body"]
+    assert back_to_the_loop == []
+
+
+def _failing_view(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [__import__("django.urls").urls.path("boom", _failing_view)]
+
+
+async def test_a_failing_view_still_gets_django_s_error_response(settings):
+    from channels.testing import HttpCommunicator
+
+    from rotesnetz.asgi import application
+
+    settings.ROOT_URLCONF = __name__
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    response = await HttpCommunicator(
+        application, "GET", "/boom", headers=[(b"host", b"testserver")]
+    ).get_response()
+    assert response["status"] == 500
