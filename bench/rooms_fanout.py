@@ -211,14 +211,14 @@ class Fleet:
         self.failed = 0
         self.reasons: dict[str, int] = {}
 
-    async def connect(self, cookies: list[str], *, page: bool = False, concurrency: int = 200):
+    async def connect(self, cookies: list[str], *, page: str | None = None, concurrency: int = 200):
         gate = asyncio.Semaphore(concurrency)
 
         async def one(cookie):
             async with gate:
                 try:
                     if page:
-                        await http_get(self.server.port, self.room_path.replace("/ws", ""), cookie)
+                        await http_get(self.server.port, page, cookie)
                     socket = await websockets.connect(
                         f"ws://127.0.0.1:{self.server.port}{self.room_path}",
                         additional_headers={
@@ -362,7 +362,8 @@ async def steady(server: Server, rooms: list[tuple[str, list[str], float]], seco
     }
 
 
-async def conference_start(server: Server, path: str, cookies: list[str], page: bool) -> dict:
+async def conference_start(server: Server, path: str, cookies: list[str], page: str | None) -> dict:
+    """Every member loads ``page`` (if given) and connects to the room, all at once."""
     fleet = Fleet(server, path)
     rss_before = server.rss_kb()
     started = time.perf_counter()
@@ -559,8 +560,8 @@ async def conference_report(ours, base, big, our_path, n):
     for _ in range(CONFERENCE_ROUNDS):
         rounds.append(
             (
-                await conference_start(base, "/ws/base-conf/", big["cookies"][:n], page=False),
-                await conference_start(ours, our_path, big["cookies"][:n], page=False),
+                await conference_start(base, "/ws/base-conf/", big["cookies"][:n], page=None),
+                await conference_start(ours, our_path, big["cookies"][:n], page=None),
             )
         )
     cb = _median_round([b for b, _ in rounds])
@@ -570,12 +571,18 @@ async def conference_report(ours, base, big, our_path, n):
         "  socket only, each round (ours / baseline): "
         + ", ".join(f"{o['connect_s']:.2f} / {b['connect_s']:.2f} s" for b, o in rounds)
     )
-    co = await conference_start(ours, our_path, big["cookies"][:n], page=True)
+    co = await conference_start(
+        ours, our_path, big["cookies"][:n], page=our_path.replace("/ws", "")
+    )
+    # The floor of any page: each member loads a bare Django view (the whole middleware chain,
+    # session and user included) instead of the room page.
+    co_bare = await conference_start(ours, our_path, big["cookies"][:n], page="/branding.css")
     print(
         f"  connected {co['connected']}/{n}, failed {co['failed']} "
-        f"(baseline {cb['connected']}/{n}, failed {cb['failed']}); socket only: failed {co_ws['failed']}"
+        f"(baseline {cb['connected']}/{n}, failed {cb['failed']}); socket only: failed {co_ws['failed']}; "
+        f"with bare view: failed {co_bare['failed']}"
     )
-    for label, outcome in (("with page", co), ("socket only", co_ws)):
+    for label, outcome in (("with page", co), ("with bare view", co_bare), ("socket only", co_ws)):
         for reason, count in outcome["reasons"].items():
             print(f"  failed ({label}): {count} x {reason}")
     line(
@@ -584,6 +591,13 @@ async def conference_report(ours, base, big, our_path, n):
         cb["connect_s"],
         " s",
         target="ratio <= 4",
+    )
+    line(
+        "time to connect all, with bare view",
+        co_bare["connect_s"],
+        cb["connect_s"],
+        " s",
+        target="(the floor of a Django page)",
     )
     line(
         "time to connect all, socket only",
