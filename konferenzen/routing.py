@@ -2,11 +2,13 @@
 
 from django.urls import path
 
+from rotesnetz.websocket_auth import ParallelAuthMiddleware
+
 from . import consumers
 
 websocket_urlpatterns = [
     path(
         "ws/konferenzen/<int:conference_id>/fragen/",
-        consumers.ModerationConsumer.as_asgi(),
+        ParallelAuthMiddleware(consumers.ModerationConsumer.as_asgi()),
     ),
 ]

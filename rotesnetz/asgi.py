@@ -26,7 +26,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from rotesnetz.routing import websocket_urlpatterns  # noqa: E402
-from rotesnetz.websocket_auth import SocketAuthMiddlewareStack  # noqa: E402
+from rotesnetz.websocket_auth import SocketSessionMiddlewareStack  # noqa: E402
 from rotesnetz.websocket_close import BoundedClose  # noqa: E402
 
 
@@ -71,7 +71,9 @@ application = ProtocolTypeRouter(
         "http": BoundedConcurrency(django_asgi_app, settings.HTTP_CONCURRENCY),
         # A close behind a client that stopped reading must not wait forever (BoundedClose).
         "websocket": BoundedClose(
-            AllowedHostsOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            AllowedHostsOriginValidator(
+                SocketSessionMiddlewareStack(URLRouter(websocket_urlpatterns))
+            )
         ),
     }
 )

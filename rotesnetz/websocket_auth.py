@@ -18,5 +18,7 @@ class ParallelAuthMiddleware(AuthMiddleware):
         scope["user"]._wrapped = await _load_user(scope)
 
 
-def SocketAuthMiddlewareStack(inner):  # noqa: N802 - named like Channels' AuthMiddlewareStack
-    return CookieMiddleware(SessionMiddleware(ParallelAuthMiddleware(inner)))
+def SocketSessionMiddlewareStack(inner):  # noqa: N802 - named like Channels' middleware stacks
+    """Cookies and session for every websocket route. Each route loads its user: wrapped in
+    ParallelAuthMiddleware, or (the rooms) together with what it checks at connect."""
+    return CookieMiddleware(SessionMiddleware(inner))

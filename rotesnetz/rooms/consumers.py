@@ -14,6 +14,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from channels.auth import get_user
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -76,9 +77,20 @@ def _enter_room(user, room_id: int, language: str) -> Room | None:
     return room
 
 
-# Checked at connect in a worker thread of its own, so that a thousand handshakes at the start
-# of a conference wait for each other's database round trips in parallel, not in a queue.
-_enter_room_in_parallel = DatabaseSyncToAsync(_enter_room, thread_sensitive=False)
+def _member_and_room(scope, room_id: int, language: str) -> tuple:
+    """The member behind the socket's session (as Channels' AuthMiddleware loads them) and the
+    room they may enter, or None."""
+    user = get_user.func(scope)
+    if not user.is_authenticated:
+        return user, None
+    return user, _enter_room(user, room_id, language)
+
+
+# Loaded at connect in one trip to a worker thread of its own (the room route has no
+# AuthMiddleware of its own, which would make a second trip for the user alone), so that a
+# thousand handshakes at the start of a conference wait for each other's database round trips
+# in parallel, not in a queue.
+_member_and_room_in_parallel = DatabaseSyncToAsync(_member_and_room, thread_sensitive=False)
 
 
 _COMMAND_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rooms-commands")
@@ -132,17 +144,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.deferred: list[dict] = []
         self.layer = get_channel_layer()
         self.socket_id = uuid.uuid4().hex
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close()
-            return
-        self.user = user
         self.language = _language(self.scope)
+        user, self.room = await _member_and_room_in_parallel(
+            self.scope, self.scope["url_route"]["kwargs"]["room_id"], self.language
+        )
+        self.scope["user"] = self.user = user
         session = self.scope.get("session")
         self.session = session_tag(session.session_key) if session and session.session_key else None
-        self.room = await _enter_room_in_parallel(
-            user, self.scope["url_route"]["kwargs"]["room_id"], self.language
-        )
         if self.room is None:
             await self.close()
             return
