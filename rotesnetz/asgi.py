@@ -1,7 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels."""
 
 import asyncio
-import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -78,12 +77,3 @@ application = ProtocolTypeRouter(
         ),
     }
 )
-
-# The process's long-lived objects (Django, the URLconf, templates, translations) are left out
-# of the collector's passes, and its young generation holds 10,000 objects instead of 700.
-# When a conference starts, the objects of a thousand sockets survive every young collection
-# and make the heap grow, and each growth by a quarter set off a full pass over it: over four
-# starts of 1000 connects, collections took 1.8 s (full passes up to 0.4 s, the event loop
-# standing still); with both, 0.8 s and no full pass.
-gc.freeze()
-gc.set_threshold(10_000, 10, 10)

@@ -88,12 +88,3 @@ async def test_a_failing_view_still_gets_django_s_error_response(settings):
         application, "GET", "/boom", headers=[(b"host", b"testserver")]
     ).get_response()
     assert response["status"] == 500
-
-
-def test_the_web_process_keeps_the_collector_off_its_long_lived_objects():
-    import gc
-
-    import rotesnetz.asgi  # noqa: F401
-
-    assert gc.get_freeze_count() > 0
-    assert gc.get_threshold() == (10_000, 10, 10)
