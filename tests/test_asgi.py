@@ -1,13 +1,17 @@
-"""The HTTP side of rotesnetz/asgi.py: bounded concurrency on kept request threads."""
+"""The HTTP side of rotesnetz/asgi.py: bounded concurrency on kept request threads, and
+Django's chain run in one hop (rotesnetz/http_handler.py)."""
 
 import asyncio
 import itertools
 import threading
 import time
 
+from asgiref import sync
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from channels.testing import HttpCommunicator
+from django.urls import path
 
-from rotesnetz.asgi import BoundedConcurrency
+from rotesnetz.asgi import BoundedConcurrency, application
 
 
 async def test_each_request_keeps_one_thread_and_threads_are_reused():
@@ -48,11 +52,6 @@ async def test_each_request_keeps_one_thread_and_threads_are_reused():
 async def test_a_request_runs_its_middleware_and_view_in_one_hop(monkeypatch):
     """Django's asynchronous chain went from the request's thread back to the event loop for
     the innermost handler and into the thread again for the view (async_to_sync inside)."""
-    from asgiref import sync
-    from channels.testing import HttpCommunicator
-
-    from rotesnetz.asgi import application
-
     back_to_the_loop = []
     original = sync.AsyncToSync.__call__
 
@@ -74,14 +73,10 @@ def _failing_view(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [__import__("django.urls").urls.path("boom", _failing_view)]
+urlpatterns = [path("boom", _failing_view)]
 
 
 async def test_a_failing_view_still_gets_django_s_error_response(settings):
-    from channels.testing import HttpCommunicator
-
-    from rotesnetz.asgi import application
-
     settings.ROOT_URLCONF = __name__
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     response = await HttpCommunicator(
