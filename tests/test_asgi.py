@@ -73,9 +73,6 @@ def _failing_view(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("boom", _failing_view)]
-
-
 async def test_a_failing_view_still_gets_django_s_error_response(settings):
     settings.ROOT_URLCONF = __name__
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
@@ -83,3 +80,97 @@ async def test_a_failing_view_still_gets_django_s_error_response(settings):
         application, "GET", "/boom", headers=[(b"host", b"testserver")]
     ).get_response()
     assert response["status"] == 500
+
+
+async def test_a_request_makes_one_hop_and_sends_both_signals_once(monkeypatch):
+    """request_started and request_finished went into the thread on hops of their own."""
+    from django.core import signals
+
+    hops = []
+    original = sync.SyncToAsync.__call__
+
+    def counting(self, *args, **kwargs):
+        hops.append(self.func)
+        return original(self, *args, **kwargs)
+
+    started, finished = [], []
+    signals.request_started.connect(
+        lambda **kwargs: started.append(1), weak=False, dispatch_uid="test-started"
+    )
+    signals.request_finished.connect(
+        lambda **kwargs: finished.append(1), weak=False, dispatch_uid="test-finished"
+    )
+    monkeypatch.setattr(sync.SyncToAsync, "__call__", counting)
+    try:
+        response = await HttpCommunicator(
+            application, "GET", "/branding.css", headers=[(b"host", b"testserver")]
+        ).get_response()
+    finally:
+        signals.request_started.disconnect(dispatch_uid="test-started")
+        signals.request_finished.disconnect(dispatch_uid="test-finished")
+
+    assert response["status"] == 200
+    assert len(hops) == 1
+    assert len(started) == 1
+    assert len(finished) == 1
+
+
+def _streaming_view(request):
+    from django.http import StreamingHttpResponse
+
+    return StreamingHttpResponse(f"part {number}\n" for number in range(3))
+
+
+urlpatterns = [path("boom", _failing_view), path("stream", _streaming_view)]
+
+
+async def _raw_get(path: str, sent: list[dict]) -> None:
+    """One GET through the application, collecting every message it sends as it goes
+    (HttpCommunicator cannot read a stream's final message, which has no body)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    requested = False
+
+    async def receive():
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays
+
+    async def send(message):
+        sent.append(message)
+
+    await application(scope, receive, send)
+
+
+async def test_a_streaming_response_is_closed_after_its_body_was_sent(settings):
+    from django.core import signals
+
+    settings.ROOT_URLCONF = __name__
+    finished_after: list[int] = []
+    sent: list[dict] = []
+    signals.request_finished.connect(
+        lambda **kwargs: finished_after.append(len(sent)), weak=False, dispatch_uid="test-fin"
+    )
+    try:
+        await _raw_get("/stream", sent)
+    finally:
+        signals.request_finished.disconnect(dispatch_uid="test-fin")
+    assert sent[0]["status"] == 200
+    assert b"".join(message.get("body", b"") for message in sent[1:]) == (
+        b"part 0\npart 1\npart 2\n"
+    )
+    assert finished_after == [len(sent)]  # once, after the last message
