@@ -250,12 +250,15 @@ def _hand_over_sql() -> str:
 
 
 def _hand_over_params(row: OutboundMail) -> list:
+    # Hand-written SQL gets its datetimes as the ORM would write them: SQLite stores them as
+    # naive UTC text, and an aware value would never equal the stored claim.
+    adapt = connection.ops.adapt_datetimefield_value
     return [
         MailStatus.SENT,
-        timezone.now(),
+        adapt(timezone.now()),
         row.pk,
         MailStatus.SENDING,
-        row.sending_since,
+        adapt(row.sending_since),
         row.attempts,
     ]
 
