@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rotesnetz.markup import plain_text
 from rotesnetz.members.models import Gliederung
 
 from . import selectors, services
@@ -149,7 +150,10 @@ def _message_listing(room, before: int) -> dict:
             "oldest_id": page[0].pk if page else None,
             "last_id": page[-1].pk if page else 0,
             # Pins change the version too; the list only needs numbers and words.
-            "pinned": [{"pk": m.pk, "text": m.text} for m in selectors.pinned_messages(room=room)],
+            "pinned": [
+                {"pk": m.pk, "text": plain_text(m.text, 100)}
+                for m in selectors.pinned_messages(room=room)
+            ],
         }
         cache.set(key, listing, timeout=300)
     return listing

@@ -65,7 +65,9 @@
     const wasOpen = existing && existing.querySelector("details[open]");
     if (existing) {
       existing.replaceWith(element);
-      if (wasOpen) element.querySelector("details").open = true;
+      // A deleted message has no actions left to keep open.
+      const details = wasOpen && element.querySelector("details");
+      if (details) details.open = true;
       return;
     }
     const empty = document.getElementById("no-messages");

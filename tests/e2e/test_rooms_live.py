@@ -33,7 +33,9 @@ def test_live_messages_and_resync_after_going_offline(new_page):
     alice_page = new_page()
     bob_page = new_page()
     csp_errors = []
+    page_errors = []
     for page in (alice_page, bob_page):
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
         page.on(
             "console",
             lambda msg: (
@@ -77,4 +79,13 @@ def test_live_messages_and_resync_after_going_offline(new_page):
     expect(bob_log.locator("article")).to_have_count(4)
     ids = bob_log.locator("article").evaluate_all("els => els.map(e => Number(e.dataset.id))")
     assert ids == sorted(ids)
+
+    # Alice deletes her own message from its open action menu: both see it marked deleted.
+    alice_page.on("dialog", lambda dialog: dialog.accept())
+    own = alice_page.get_by_role("log").locator("article", has_text="Erstens")
+    own.locator("summary").click()
+    own.get_by_role("button", name="Löschen").click()
+    for page in (alice_page, bob_page):
+        expect(page.get_by_role("log").locator("article.is-deleted")).to_have_count(1)
+    assert page_errors == []
     assert csp_errors == []

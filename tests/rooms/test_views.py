@@ -289,3 +289,38 @@ def test_the_cached_message_list_shows_a_new_message_at_once(client, tree, room)
 
     assert services.page_version(room.pk) == version
     assert "Zweite Nachricht" in client.get(url).content.decode()
+
+
+def test_previews_show_text_not_markdown(client, tree, room):
+    """Pins, reply quotes and search hits show a message's words, not its asterisks."""
+    moderator = make_member(tree["ov"], role=MembershipRole.MODERATION)
+    first = services.message_post(
+        room=room, author=moderator, text="Willkommen im Raum des **OV**!\n\n- Infostand\n- Feier"
+    )
+    services.message_pin(message_id=first.pk, by=moderator, pinned=True)
+    services.message_post(room=room, author=moderator, text="Gern", parent_id=first.pk)
+    client.force_login(moderator)
+
+    page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    found = client.get(reverse("rooms:search"), {"q": "Willkommen"}).content.decode()
+
+    assert f'href="#m-{first.pk}">Willkommen im Raum des OV! Infostand Feier</a>' in page
+    assert ": Willkommen im Raum des OV! Infostand Feier</p>" in page  # the reply's quote
+    assert "Willkommen im Raum des OV! Infostand Feier</a>" in found
+    assert "**" not in page.split('id="messages"')[0]
+    assert "**" not in found
+
+
+def test_the_message_page_links_reply_and_quote_into_the_room(client, tree, room):
+    """Without JavaScript: the message's own page has no composer and shows no other message."""
+    member = make_member(tree["ov"])
+    first = services.message_post(room=room, author=member, text="Frage")
+    answer = services.message_post(room=room, author=member, text="Antwort", parent_id=first.pk)
+    client.force_login(member)
+
+    page = client.get(reverse("rooms:message", args=[room.pk, answer.pk])).content.decode()
+
+    assert f'href="/raeume/{room.pk}/?antwort={answer.pk}#composer"' in page
+    assert f'href="/raeume/{room.pk}/n/{first.pk}/#m-{first.pk}"' in page
+    room_page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    assert f'href="#m-{first.pk}"' in room_page  # in the room itself the quote stays in place
