@@ -7,11 +7,13 @@ cd "$ROOT"
 
 ensure_venv --no-dev
 compile_messages
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+# Links in the platform's own mails (and calendar files) point where it runs.
+export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 say "Datenbank migrieren und Demo laden"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py demo
-HOST="${HOST:-127.0.0.1}"
-PORT="${PORT:-8000}"
 say "Rotes Netz läuft auf http://$HOST:$PORT/ (Strg+C beendet)"
 exec "$ROOT/.venv/bin/uvicorn" rotesnetz.asgi:application --host "$HOST" --port "$PORT" \
   --ws websockets-sansio --ws-max-size 65536 --ws-per-message-deflate false --lifespan off \
