@@ -214,8 +214,11 @@ def certificate_pdf(request, pk):
 @require_GET
 def verify(request, code=None):
     """Public: anyone holding a Teilnahmebestätigung can check its code here."""
-    # Codes use only A-Z, 2-9 and dashes; anything else (NUL bytes too) is dropped here.
-    code = re.sub(r"[^A-Z0-9-]", "", (code or request.GET.get("code", "")).upper())[:20]
+    # Codes are three groups of four of A-Z and 2-9. Anything else (spaces, dashes in other
+    # places, NUL bytes) is dropped, so a code typed as printed, in lower case or without its
+    # dashes is found alike.
+    raw = re.sub(r"[^A-Z0-9]", "", (code or request.GET.get("code", "")).upper())[:20]
+    code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
     certificate = None
     if code:
         certificate = (

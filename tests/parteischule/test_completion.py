@@ -134,6 +134,18 @@ def test_verification_page_confirms_a_valid_code_without_login(client):
     assert "Ada hat den Kurs „Rhetorik“" in page
 
 
+def test_verification_finds_a_code_typed_without_dashes_or_in_lower_case(client):
+    trainer = make_trainer()
+    course = make_course(trainers=[trainer], title="Rhetorik")
+    code = complete(course, enrol(course, make_user(name="Ada")), by=trainer).certificate.code
+    url = reverse("parteischule:verify_form")
+
+    for typed in (code.replace("-", ""), code.lower(), f" {code[:6]} {code[6:]} "):
+        response = client.get(url, {"code": typed})
+        assert response.status_code == 200, typed
+        assert "Diese Teilnahmebestätigung ist gültig." in response.content.decode()
+
+
 def test_verification_page_rejects_an_unknown_code(client):
     response = client.get(reverse("parteischule:verify", args=["AAAA-BBBB-CCCC"]))
 
