@@ -298,7 +298,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rotes Netz] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "rotesnetz.members.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "rotesnetz.members.forms.SignupForm"}
@@ -447,6 +446,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # --- Branding -------------------------------------------------------------------------------
 
 BRAND_NAME = env("BRAND_NAME", "Rotes Netz")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 BRAND_PRIMARY_COLOR = env("BRAND_PRIMARY_COLOR", "#c8000c")
 BRAND_ACCENT_COLOR = env("BRAND_ACCENT_COLOR", "#7a0007")
 BRAND_LOGO = env("BRAND_LOGO", "img/logo.svg")

@@ -50,6 +50,30 @@ def test_confirming_the_email_logs_in(client):
 
 
 @pytest.mark.django_db
+def test_account_mails_speak_as_the_platform_and_say_du(client):
+    """allauth's own mails greeted from the host name ("Hallo von 127.0.0.1:8000!") and said
+    "Sie"; ours greet the person, sign with the platform's name and say "du" like the site."""
+    _signup(client)
+    make_user(email="alt@example.org", name="Alte Hase")
+    client.post(reverse("account_reset_password"), {"email": "alt@example.org"})
+
+    confirm, reset = mail.outbox
+    assert confirm.subject == "[Rotes Netz] Bitte bestätige deine E-Mail-Adresse"
+    assert confirm.body.startswith("Hallo Neue Person,")
+    assert "bitte bestätige, dass diese E-Mail-Adresse zu deinem Konto bei Rotes Netz" in (
+        confirm.body
+    )
+    assert "/konto/confirm-email/" in confirm.body
+    assert reset.subject == "[Rotes Netz] Passwort zurücksetzen"
+    assert reset.body.startswith("Hallo Alte Hase,")
+    assert "/konto/password/reset/key/" in reset.body
+    for body in (confirm.body, reset.body):
+        assert "Dein Rotes Netz" in body
+        assert " Sie " not in body and "Ihr" not in body
+        assert "127.0.0.1" not in body.split("http")[0]  # no host name as a greeting
+
+
+@pytest.mark.django_db
 def test_signup_without_consent_rerenders_with_a_german_message(client):
     response = _signup(client, privacy_consent="")
 
