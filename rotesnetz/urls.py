@@ -18,6 +18,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("branding.css", member_views.branding_css, name="branding_css"),
+    path("favicon.ico", member_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),

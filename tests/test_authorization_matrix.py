@@ -251,6 +251,8 @@ ROUTES: dict[str, Route] = {
     "": Route("ok ok ok ok ok ok ok ok ok ok"),
     "healthz": Route("ok ok ok ok ok ok ok ok ok ok"),
     "branding.css": Route("ok ok ok ok ok ok ok ok ok ok"),
+    # The brand's logo: the same redirect for everyone.
+    "favicon.ico": Route("done done done done done done done done done done"),
     "i18n/setlang/": Route(
         "done done done done done done done done done done",
         "POST",

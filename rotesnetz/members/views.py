@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -203,6 +205,13 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:profile")
     return render(request, "members/profile.html", {"form": form})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page's icon link says: the brand's logo."""
+    return redirect(static(settings.BRAND_LOGO))
 
 
 @require_GET
