@@ -1,6 +1,6 @@
 """The pages: staff UI, registration, questions, feedback; query counts of every list page."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -214,6 +214,23 @@ def test_staff_mail_log_query_count_is_constant(
 
 
 # --- Public and member pages ----------------------------------------------------------------
+
+
+def test_the_conference_pages_speak_english_in_english(client, tree):
+    start = datetime(2030, 11, 29, 18, 0, tzinfo=UTC)  # 19:00 in Berlin
+    conference = make_conference(
+        gliederung=tree["lv"], starts_at=start, ends_at=start + timedelta(minutes=90)
+    )
+    client.cookies["django_language"] = "en"
+
+    listing = client.get(reverse("konferenzen:list")).content.decode()
+    detail = client.get(reverse("konferenzen:detail", args=[conference.slug])).content.decode()
+
+    assert "Future and web conferences" in listing
+    assert "Web conference (online)" in detail
+    assert "Friday, 29 November 2030, 19:00" in detail
+    assert "20:30</time>" in detail
+    assert "Uhr" not in detail and "o&#x27;clock" not in detail and "o'clock" not in detail
 
 
 def test_conference_list_query_count_is_constant(client, tree):
