@@ -49,10 +49,10 @@ def test_waitlist_promotion_attendance_certificate_and_verification(new_page, e2
     _login(page, member.email)
     page.get_by_role("link", name="Parteischule").first.click()
     page.get_by_role("link", name="Rhetorik für Einsteigerinnen").click()
-    page.get_by_text("Der Kurs ist voll. Du kannst Dich auf die Warteliste setzen.").wait_for()
+    page.get_by_text("Der Kurs ist voll. Du kannst dich auf die Warteliste setzen.").wait_for()
     page.get_by_role("button", name="Auf die Warteliste").click()
     page.get_by_text(
-        "Der Kurs ist voll, deshalb stehst Du auf der Warteliste auf Platz 1."
+        "Der Kurs ist voll, deshalb stehst du auf der Warteliste auf Platz 1."
     ).wait_for()
     _wait_for_mail(e2e_smtp, member.email, "Warteliste")
 
@@ -61,7 +61,7 @@ def test_waitlist_promotion_attendance_certificate_and_verification(new_page, e2
     _login(holder_page, holder.email)
     holder_page.goto(f"/parteischule/kurse/{course.pk}/")
     holder_page.get_by_role("button", name="Meinen Platz abmelden").click()
-    holder_page.get_by_text("Du hast Deinen Platz abgemeldet.").wait_for()
+    holder_page.get_by_text("Du hast deinen Platz abgemeldet.").wait_for()
     promoted = _wait_for_mail(e2e_smtp, member.email, "Platz ist frei geworden")
     assert "Rhetorik für Einsteigerinnen" in promoted["Subject"]
     assert [part.get_content_type() for part in promoted.iter_attachments()] == ["text/calendar"]

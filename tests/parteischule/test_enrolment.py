@@ -172,7 +172,7 @@ def test_cancel_after_the_deadline_is_refused_for_the_member():
     course = make_course(cancellation_deadline=timezone.now() + timedelta(hours=1))
     enrolment = enrol(course)
 
-    with pytest.raises(ValidationError, match="Abmelden konntest Du Dich bis"):
+    with pytest.raises(ValidationError, match="Abmelden konntest du dich bis"):
         services.enrolment_cancel(
             enrolment=enrolment, by=enrolment.user, now=timezone.now() + timedelta(hours=2)
         )

@@ -151,7 +151,7 @@ def test_enrol_through_the_page_and_see_the_confirmation(client):
 
     assert response.status_code == 302
     assert _messages(response) == [
-        "Du bist angemeldet. Wir haben Dir eine Bestätigung mit den Terminen geschickt."
+        "Du bist angemeldet. Wir haben dir eine Bestätigung mit den Terminen geschickt."
     ]
 
 
@@ -163,8 +163,8 @@ def test_enrol_into_a_full_course_says_waitlist_and_place(client):
     response = client.post(reverse("parteischule:enrol", args=[course.pk]))
 
     assert _messages(response) == [
-        "Der Kurs ist voll, deshalb stehst Du auf der Warteliste auf Platz 1. Wird ein Platz frei, "
-        "rückst Du automatisch nach und wir schreiben Dir."
+        "Der Kurs ist voll, deshalb stehst du auf der Warteliste auf Platz 1. Wird ein Platz frei, "
+        "rückst du automatisch nach und wir schreiben dir."
     ]
 
 
@@ -201,7 +201,7 @@ def test_enrol_with_missing_prerequisites_through_the_page(client):
     response = client.post(reverse("parteischule:enrol", args=[course.pk]))
 
     assert _messages(response) == [
-        "Für diesen Kurs musst Du zuerst abgeschlossen haben: Grundlagen."
+        "Für diesen Kurs musst du zuerst abgeschlossen haben: Grundlagen."
     ]
     assert not Enrolment.objects.filter(course=course).exists()
 
@@ -249,7 +249,7 @@ def test_cancel_through_the_page_promotes_the_waitlist(client):
     response = client.post(reverse("parteischule:cancel", args=[course.pk]))
 
     waiting.refresh_from_db()
-    assert _messages(response) == ["Du hast Deinen Platz abgemeldet."]
+    assert _messages(response) == ["Du hast deinen Platz abgemeldet."]
     assert waiting.status == S.ENROLLED
 
 

@@ -215,7 +215,7 @@ def test_advisor_withdrawing_a_booked_slot_tells_the_citizen(
     assert slot.cancelled and not slot.booked
     assert not AdviceBooking.objects.exists()
     assert [m.to for m in mail.outbox] == [["erika@example.org"]]
-    assert "leider müssen wir Deinen Termin" in mail.outbox[0].body
+    assert "leider müssen wir deinen Termin" in mail.outbox[0].body
 
 
 def test_another_advisor_cannot_withdraw_a_slot(office, slot):

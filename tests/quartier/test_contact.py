@@ -52,7 +52,7 @@ def test_contact_request_is_saved_and_receipt_and_team_mails_go_out(
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == {"erika@example.org", lead.email}
     assert by_recipient["erika@example.org"].subject == (
-        "Wir haben Dein Anliegen erhalten – Quartierbüro Ludwigshafen-Gartenstadt"
+        "Wir haben dein Anliegen erhalten – Quartierbüro Ludwigshafen-Gartenstadt"
     )
     assert "Die Hausverwaltung reagiert nicht." in by_recipient["erika@example.org"].body
     assert "Schimmel" in by_recipient[lead.email].subject
@@ -64,7 +64,7 @@ def test_without_consent_nothing_is_saved(client, office):
     response = _post(client, office, data)
 
     assert response.status_code == 200
-    assert "Bitte stimme zu, damit wir Deine Angaben verarbeiten dürfen." in (
+    assert "Bitte stimme zu, damit wir deine Angaben verarbeiten dürfen." in (
         response.content.decode()
     )
     assert not ContactRequest.objects.exists()

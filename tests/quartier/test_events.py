@@ -47,7 +47,7 @@ def test_registration_counts_and_mails_ics_with_a_cancel_link(
     ("change", "message"),
     [
         ({"cancelled": True}, "Diese Veranstaltung wurde abgesagt."),
-        ({"registration_open": False}, "Für diese Veranstaltung brauchst Du keine Anmeldung"),
+        ({"registration_open": False}, "Für diese Veranstaltung brauchst du keine Anmeldung"),
         (
             {"starts_at": timezone.now() - timedelta(minutes=5)},
             "Die Veranstaltung hat schon begonnen",
