@@ -10,6 +10,7 @@ catalogues = sorted(
     path
     for pattern in (
         "locale/de/LC_MESSAGES/*.po",
+        "locale_overrides/de/LC_MESSAGES/*.po",
         "*/locale/de/LC_MESSAGES/*.po",
         "rotesnetz/*/locale/de/LC_MESSAGES/*.po",
     )

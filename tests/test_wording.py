@@ -1,0 +1,34 @@
+"""Our German wording wins over django-allauth's own (locale_overrides/): "du", "E-Mail"."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        ("Your password has been reset.", "Dein Passwort wurde zurückgesetzt."),
+        (
+            "Please reauthenticate to safeguard your account.",
+            "Bitte melde dich zum Schutz deines Kontos noch einmal an.",
+        ),
+        ("Are you sure?", "Bist du sicher?"),
+        ("Email Address", "E-Mail-Adresse"),
+        ("Change Email", "E-Mail ändern"),
+        # allauth's login sessions and the Parteischule's course dates no longer share a msgid
+        ("Sessions", "Sitzungen"),
+        ("Course dates", "Termine"),
+    ],
+)
+def test_german_wording(english, german):
+    with translation.override("de"):
+        assert gettext(english) == german
+
+
+def test_plural_forms_are_ours_too():
+    with translation.override("de"):
+        text = ngettext(
+            "You have added %(count)s security key.", "You have added %(count)s security keys.", 2
+        )
+    assert text == "Du hast %(count)s Sicherheitsschlüssel hinzugefügt."
