@@ -5,32 +5,31 @@ dot after the day and the German "Uhr" come from the catalogue, not from the tem
 from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.dateformat import time_format
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
+_DATE_FORMATS = {
+    "long_date": pgettext_lazy("date format", "l, j F Y"),
+    "long_datetime": pgettext_lazy("date format", "l, j F Y, H:i"),
+    "day_date": pgettext_lazy("date format", "j F Y"),
+    "day_datetime": pgettext_lazy("date format", "j F Y, H:i"),
+}
+# A time of day with its unit where the language has one ("19:00 Uhr").
+_CLOCK = pgettext_lazy("time format", "H:i")
 
-@register.filter(expects_localtime=True)
-def long_date(value) -> str:
-    return format_date(value, pgettext("date format", "l, j F Y")) if value else ""
+
+def _date_filter(pattern):
+    def apply(value) -> str:
+        return format_date(value, str(pattern)) if value else ""
+
+    return apply
 
 
-@register.filter(expects_localtime=True)
-def long_datetime(value) -> str:
-    return format_date(value, pgettext("date format", "l, j F Y, H:i")) if value else ""
-
-
-@register.filter(expects_localtime=True)
-def day_date(value) -> str:
-    return format_date(value, pgettext("date format", "j F Y")) if value else ""
+for _name, _pattern in _DATE_FORMATS.items():
+    register.filter(_name, _date_filter(_pattern), expects_localtime=True)
 
 
 @register.filter(expects_localtime=True)
 def clock(value) -> str:
-    """A time of day with its unit where the language has one ("19:00 Uhr")."""
-    return time_format(value, pgettext("time format", "H:i")) if value else ""
-
-
-@register.filter(expects_localtime=True)
-def day_datetime(value) -> str:
-    return format_date(value, pgettext("date format", "j F Y, H:i")) if value else ""
+    return time_format(value, str(_CLOCK)) if value else ""
