@@ -548,15 +548,24 @@ def reaction_toggle(*, message_id: int, by: User, emoji: str) -> Message:
     return message
 
 
-def read_mark(*, room: Room, user: User, message_id: int) -> None:
-    """Move the read marker forward (never back)."""
+_NOT_READ = object()
+
+
+def read_mark(*, room: Room, user: User, message_id: int, current=_NOT_READ) -> None:
+    """Move the read marker forward (never back).
+
+    ``current`` is the member's marker as the caller just read it, None if there is none: a
+    member opening a room for the first time (everyone, when a conference starts) then costs
+    one insert instead of an update that finds nothing and then the insert."""
     newest = (
         room.last_message_id or Message.objects.filter(room=room).aggregate(m=Max("id"))["m"] or 0
     )
     message_id = min(int(message_id), newest)
-    updated = ReadState.objects.filter(room=room, user=user, last_read_id__lt=message_id).update(
-        last_read_id=message_id
-    )
+    updated = 0
+    if current is not None:
+        updated = ReadState.objects.filter(
+            room=room, user=user, last_read_id__lt=message_id
+        ).update(last_read_id=message_id)
     if not updated:
         ReadState.objects.bulk_create(
             [ReadState(room=room, user=user, last_read_id=message_id)], ignore_conflicts=True

@@ -80,7 +80,9 @@ def _room_detail(request, pk):
         and not before
         and (state is None or state.last_read_id < listing["last_id"])
     ):
-        services.read_mark(room=room, user=request.user, message_id=listing["last_id"])
+        services.read_mark(
+            room=room, user=request.user, message_id=listing["last_id"], current=state
+        )
     context = {
         "room": room,
         "messages_html": listing["html"],

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from rotesnetz.members.models import Gliederung, MembershipRole
 from rotesnetz.rooms import services
-from rotesnetz.rooms.models import Message, Reaction, Room
+from rotesnetz.rooms.models import Message, Reaction, ReadState, Room
 from tests.support.factories import make_gliederung, make_member, make_tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,22 @@ def test_room_page_queries_do_not_grow_with_messages(client, tree, room):
     many = _queries(client, reverse("rooms:detail", args=[room.pk]))
 
     assert many == few
+
+
+def test_opening_a_room_the_first_time_writes_the_read_marker_in_one_statement(client, tree, room):
+    """At a conference start everyone opens the room for the first time."""
+    services.message_post(room=room, author=make_member(tree["ov"]), text="Willkommen")
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    client.get(reverse("rooms:list"))  # the session is warm, the room not yet opened
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("rooms:detail", args=[room.pk])).status_code == 200
+
+    marker = [q["sql"] for q in context.captured_queries if "rooms_readstate" in q["sql"]]
+    assert len(marker) == 2  # read it, then insert it
+    assert marker[1].lstrip().upper().startswith("INSERT")
+    assert ReadState.objects.get(room=room, user=member).last_read_id == room.messages.last().pk
 
 
 def test_room_page_works_without_javascript(client, tree, room):
