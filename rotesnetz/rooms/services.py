@@ -548,21 +548,18 @@ def reaction_toggle(*, message_id: int, by: User, emoji: str) -> Message:
     return message
 
 
-_NOT_READ = object()
-
-
-def read_mark(*, room: Room, user: User, message_id: int, current=_NOT_READ) -> None:
+def read_mark(*, room: Room, user: User, message_id: int, first_time: bool = False) -> None:
     """Move the read marker forward (never back).
 
-    ``current`` is the member's marker as the caller just read it, None if there is none: a
-    member opening a room for the first time (everyone, when a conference starts) then costs
-    one insert instead of an update that finds nothing and then the insert."""
+    ``first_time``: the caller has just seen that the member has no marker in this room (as
+    everyone at a conference start); it is inserted at once, without an update that would find
+    nothing first."""
     newest = (
         room.last_message_id or Message.objects.filter(room=room).aggregate(m=Max("id"))["m"] or 0
     )
     message_id = min(int(message_id), newest)
     updated = 0
-    if current is not None:
+    if not first_time:
         updated = ReadState.objects.filter(
             room=room, user=user, last_read_id__lt=message_id
         ).update(last_read_id=message_id)

@@ -81,7 +81,7 @@ def _room_detail(request, pk):
         and (state is None or state.last_read_id < listing["last_id"])
     ):
         services.read_mark(
-            room=room, user=request.user, message_id=listing["last_id"], current=state
+            room=room, user=request.user, message_id=listing["last_id"], first_time=state is None
         )
     context = {
         "room": room,
