@@ -328,8 +328,8 @@ WITH locked AS (
                            hidden_reason, created_at, updated_at)
     SELECT %(room)s::bigint, %(author)s::bigint, %(parent)s::bigint, %(client_id)s::text,
            %(text)s::text, %(html)s::text,
-           '', clock_timestamp(), clock_timestamp()
-    FROM locked
+           '', stamp.at, stamp.at  -- one reading: a new message was never edited
+    FROM locked, (SELECT clock_timestamp() AS at) stamp
     RETURNING id, created_at
 ), moved AS (
     UPDATE {room} SET last_message_id = inserted.id, last_message_at = inserted.created_at

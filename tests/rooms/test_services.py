@@ -297,6 +297,14 @@ def test_concurrent_posts_form_one_chain_of_predecessors(tree, room, postgres, s
     assert Message.objects.filter(room=room).count() == 60
     stored = Message.objects.get(pk=posted[3].pk)
     assert (stored.created_at, stored.updated_at) == (posted[3].created_at, posted[3].updated_at)
+    # One clock reading: a new message's change stamp is its creation stamp, to the microsecond
+    # (two readings differed by one, and the returned message no longer matched the stored one).
+    assert all(
+        created == updated
+        for created, updated in Message.objects.filter(room=room).values_list(
+            "created_at", "updated_at"
+        )
+    )
     # Mentions came with their messages.
     assert Mention.objects.filter(user=mentioned).count() == len(
         [n for n in range(60) if n % 3 == 0]
