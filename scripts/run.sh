@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_venv --no-dev
+ensure_venv --no-dev --inexact  # keeps a developer's test tools
 compile_messages
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
