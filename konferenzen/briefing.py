@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from rotesnetz.dates import format_moment
+
 from .models import Conference, Question
 
 
@@ -24,7 +26,7 @@ def _rows(questions: Iterable[Question]) -> list[list[str]]:
                 str(question.support_count),
                 question.get_status_display(),
                 " ".join(question.text.split()),
-                timezone.localtime(question.created_at).strftime("%d.%m.%Y %H:%M"),
+                format_moment(question.created_at, "numeric_datetime"),
             ]
         )
     return rows
@@ -69,7 +71,7 @@ def briefing_pdf(conference: Conference, questions: Iterable[Question]) -> bytes
         (14, conference.title),
         (
             10,
-            start.strftime("%d.%m.%Y %H:%M")
+            format_moment(start, "numeric_datetime")
             + (f" – {conference.topic}" if conference.topic else ""),
         ),
         (10, ""),

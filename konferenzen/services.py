@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from rotesnetz.dates import format_moment
 from rotesnetz.members.models import Gliederung, User
 from rotesnetz.members.rules import is_staff_for
 from rotesnetz.outbox.models import MailStatus, OutboundMail
@@ -143,7 +144,7 @@ def _registration_changed(registration: Registration, active: bool) -> None:
 
 
 def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_moment(moment, "day_datetime")
 
 
 def _new_token() -> str:

@@ -11,12 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rotesnetz import ratelimit
+from rotesnetz.dates import format_moment
 from rotesnetz.markup import plain_text
 from rotesnetz.members.models import Gliederung, GliederungKind
 from rotesnetz.privacy.services import audit_record
@@ -53,7 +53,7 @@ def _conference(slug: str) -> Conference:
 
 
 def _share_links(conference: Conference, url: str) -> list[dict]:
-    start = timezone.localtime(conference.starts_at).strftime("%d.%m.%Y %H:%M")
+    start = format_moment(conference.starts_at, "numeric_datetime")
     text = f"{conference.title} – {start}"
     q = quote
     return [

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from rotesnetz.dates import format_moment
 
 from .models import Certificate
 
@@ -90,13 +91,12 @@ def render_pdf(*, certificate: Certificate) -> bytes:
         for session in sessions:
             if session.pk not in attended:
                 continue
-            start = timezone.localtime(session.starts_at)
-            label = formats.date_format(start, "DATE_FORMAT")
+            label = format_moment(session.starts_at, "day_date")
             if session.title:
                 label = f"{label}: {session.title}"
             pdf.multi_cell(0, 6, _latin1(f"- {label}"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(8)
-        completed = formats.date_format(timezone.localtime(enrolment.completed_at), "DATE_FORMAT")
+        completed = format_moment(enrolment.completed_at, "day_date")
         pdf.multi_cell(
             0,
             6,

@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rotesnetz import ics
+from rotesnetz.dates import format_moment
 from rotesnetz.members.models import Gliederung, Membership, Regionalzentrum, User
 from rotesnetz.members.services import qualification_award
 from rotesnetz.outbox.services import Attachment, MailSpec, mail_enqueue, mail_enqueue_many
@@ -55,7 +56,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_moment(moment, "day_datetime")
 
 
 # --- Seats -------------------------------------------------------------------------------------

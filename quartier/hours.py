@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from rotesnetz.dates import format_moment
 
 from .clock import BERLIN
 
@@ -93,7 +94,7 @@ def when_label(moment: datetime, *, now: datetime) -> str:
     day = WEEKDAYS_ABBR[moment.weekday()]
     if moment.date() < today + timedelta(days=7):
         return f"{day} {clock}"
-    return f"{day} {date_format(moment.date(), 'd.m.')} {clock}"
+    return f"{day} {format_moment(moment.date(), 'numeric_day_month')} {clock}"
 
 
 def opening_status(

@@ -1,4 +1,4 @@
-"""Dates as each language writes them (rotesnetz/members/templatetags/dates.py)."""
+"""Dates as each language writes them (rotesnetz/dates.py and its template filters)."""
 
 import datetime
 
@@ -32,3 +32,40 @@ TEMPLATE = Template(
 def test_dates_in_each_language(language, expected):
     with translation.override(language):
         assert TEMPLATE.render(Context({"d": WHEN})) == expected
+
+
+SHORT = Template(
+    "{% load dates %}{{ d|short_datetime }}|{{ d|weekday_datetime }}|{{ d|weekday_daytime }}|"
+    "{{ d|day_month }}|{{ d|numeric_datetime }}|{{ d|numeric_daytime }}|"
+    "{{ d|numeric_day_month }}|{{ d|weekday_numeric_datetime }}|{{ d|long_daytime }}"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "de",
+            "27. Nov. 2026, 19:00|Fr, 27. Nov. 2026, 19:00|Fr, 27. Nov., 19:00|27. Nov.|"
+            "27.11.2026 19:00|27.11. 19:00|27.11.|Fr 27.11.2026 19:00|Freitag, 27. November, 19:00",
+        ),
+        (
+            "en",
+            "27 Nov. 2026, 19:00|Fri, 27 Nov. 2026, 19:00|Fri, 27 Nov., 19:00|27 Nov.|"
+            "27/11/2026 19:00|27/11 19:00|27/11|Fri 27/11/2026 19:00|Friday, 27 November, 19:00",
+        ),
+    ],
+)
+def test_short_and_numeric_dates_in_each_language(language, expected):
+    with translation.override(language):
+        assert SHORT.render(Context({"d": WHEN})) == expected
+
+
+def test_python_code_formats_in_local_time():
+    from rotesnetz.dates import format_clock, format_moment
+
+    with translation.override("de"):
+        assert format_moment(WHEN, "numeric_datetime") == "27.11.2026 19:00"
+        assert format_moment(WHEN.date(), "numeric_date") == "27.11.2026"
+        assert format_clock(WHEN) == "19:00 Uhr"
+        assert format_moment(None, "numeric_date") == ""

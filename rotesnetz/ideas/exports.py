@@ -5,9 +5,9 @@ import io
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from rotesnetz.dates import format_moment
 from rotesnetz.markup import plain_text
 
 from .models import Idea, ProgrammeProcess
@@ -61,7 +61,7 @@ def ideas_csv(*, process: ProgrammeProcess, ideas: list[Idea]) -> str:
                     idea.author.public_name if idea.author else _("deleted member"),
                     idea.gliederung.name,
                     _behalf(idea),
-                    date_format(timezone.localtime(idea.created_at), "SHORT_DATETIME_FORMAT"),
+                    format_moment(idea.created_at, "numeric_datetime"),
                     idea.support_count,
                     idea.comment_count,
                     idea.get_status_display(),
@@ -120,7 +120,7 @@ def ideas_pdf(*, process: ProgrammeProcess, ideas: list[Idea], filters_label: st
     pdf.set_font("Helvetica", size=9)
     pdf.set_text_color(90)
     stand = _("As of %(date)s. %(count)d ideas.") % {
-        "date": date_format(timezone.localtime(), "DATETIME_FORMAT"),
+        "date": format_moment(timezone.now(), "day_datetime"),
         "count": len(ideas),
     }
     pdf.multi_cell(

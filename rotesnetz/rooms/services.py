@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from rotesnetz import sqlrows
 from rotesnetz.cache import counter_bump
+from rotesnetz.dates import format_moment
 from rotesnetz.markup import mentioned_names, plain_text, render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, User
 from rotesnetz.outbox.services import MailSpec, mail_enqueue
@@ -737,8 +738,6 @@ def room_reopen(*, room: Room, by: User) -> Room:
 
 def room_export(*, room: Room, by: User) -> str:
     """The room's history as Markdown for the Vorstand's minutes; the export is logged."""
-    from django.utils.formats import date_format
-
     from .selectors import export_messages
 
     if not by.has_perm("rooms.export_room", room):
@@ -747,13 +746,13 @@ def room_export(*, room: Room, by: User) -> str:
         f"# {room.gliederung.name} · {room.name}",
         "",
         _("Exported on %(date)s by %(user)s")
-        % {"date": date_format(timezone.localtime(), "DATETIME_FORMAT"), "user": by.public_name},
+        % {"date": format_moment(timezone.now(), "day_datetime"), "user": by.public_name},
         "",
     ]
     exported = 0
     for message in export_messages(room=room):
         exported += 1
-        when = date_format(timezone.localtime(message.created_at), "SHORT_DATETIME_FORMAT")
+        when = format_moment(message.created_at, "numeric_datetime")
         author = message.author.public_name if message.author else _("deleted member")
         if message.deleted_at:
             body = _("(deleted by the author)")
