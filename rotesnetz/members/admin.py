@@ -1,3 +1,5 @@
+from allauth.usersessions import admin as allauth_usersessions_admin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.shortcuts import redirect, render
@@ -161,3 +163,13 @@ class QualificationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "label"]
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
+
+
+# allauth's session admin searches user__username, which our users (email login) do not have:
+# searching the list ended in a FieldError (500).
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(allauth_usersessions_admin.UserSessionAdmin):
+    search_fields = ["user__email", "user__display_name", "ip"]
