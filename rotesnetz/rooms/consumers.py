@@ -41,6 +41,7 @@ from .services import RoomError
 logger = logging.getLogger(__name__)
 
 CLOSE_ACCESS_LOST = 4403
+CLOSE_ARCHIVED = 4410  # still readable, but nobody writes here: the page says so, no reconnect
 CLOSE_SESSION_ENDED = 4401
 CLOSE_TOO_SLOW = 4408
 CLOSE_HUB_LOST = 1012  # "service restart": the client reconnects and resyncs
@@ -68,6 +69,17 @@ def _open_room_for(user, room_id: int) -> Room | None:
     if room is None or room.archived_at is not None or not may_read:
         return None
     return room
+
+
+def _verdict_for_open_socket(user, room_id: int) -> tuple[Room | None, int | None]:
+    """The room and, if the socket must close, its close code: a member who may still read an
+    archived room learns that it was archived, anyone else only that access ended."""
+    room, may_read = room_with_verdict(user, room_id)
+    if room is None or not may_read:
+        return None, CLOSE_ACCESS_LOST
+    if room.archived_at is not None:
+        return None, CLOSE_ARCHIVED
+    return room, None
 
 
 def _enter_room(user, room_id: int, language: str) -> Room | None:
@@ -113,7 +125,12 @@ async def _in_command_thread(call):
 
 
 class AccessLost(Exception):
-    """The member may no longer read this room: the socket closes like a refused one."""
+    """The member may no longer read this room (the socket closes like a refused one), or it
+    was archived."""
+
+    def __init__(self, code: int = CLOSE_ACCESS_LOST):
+        super().__init__(code)
+        self.code = code
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -208,8 +225,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         try:
             await handler(data)
-        except AccessLost:
-            await self.close(code=CLOSE_ACCESS_LOST)
+        except AccessLost as lost:
+            await self.close(code=lost.code)
         except RoomError as error:
             await self._error(
                 error.code, error.message, ref=data.get("ref"), retry_after=error.retry_after
@@ -243,9 +260,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 read_verdicts_shared(),
             ):
                 if check_first:
-                    room = _open_room_for(self.user, self.room.pk)
+                    room, close_code = _verdict_for_open_socket(self.user, self.room.pk)
                     if room is None:
-                        raise AccessLost
+                        raise AccessLost(close_code)
                     self.room = room
                     if "room" in kwargs:
                         kwargs["room"] = room
@@ -263,13 +280,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return result
 
     @database_sync_to_async
-    def _still_allowed(self) -> bool:
+    def _close_code_now(self) -> int | None:
         """For events that ask every socket to look again (removal, room settings)."""
-        room = _open_room_for(self.user, self.room.pk)
-        if room is None:
-            return False
-        self.room = room
-        return True
+        room, close_code = _verdict_for_open_socket(self.user, self.room.pk)
+        if room is not None:
+            self.room = room
+        return close_code
 
     # --- commands -------------------------------------------------------------------------
 
@@ -468,8 +484,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.disconnect(CLOSE_TOO_SLOW)
 
     async def _access_check(self):
-        if self.room is not None and not await self._still_allowed():
-            await self.close(code=CLOSE_ACCESS_LOST)
+        if self.room is None:
+            return
+        close_code = await self._close_code_now()
+        if close_code is not None:
+            await self.close(code=close_code)
 
 
 def _log_failure(task: asyncio.Task) -> None:

@@ -168,8 +168,9 @@ def member_names(*, room: Room, query: str, limit: int = 10) -> list[str]:
     )
 
 
-def search_messages(*, user: User, query: str, limit: int = 50) -> list[Message]:
-    """Full-text search (German stemming on PostgreSQL) in the rooms the user may read."""
+def search_messages(*, user: User, query: str, limit: int = 50, offset: int = 0) -> list[Message]:
+    """Full-text search (German stemming on PostgreSQL) in the rooms the user may read, best
+    matches first; ``limit`` from ``offset`` on."""
     messages = Message.objects.filter(
         room__in=Room.objects.filter(readable_rooms_filter(user)),
         deleted_at__isnull=True,
@@ -188,7 +189,7 @@ def search_messages(*, user: User, query: str, limit: int = 50) -> list[Message]
         for word in query.split()[:8]:
             messages = messages.filter(text__icontains=word)
         messages = messages.order_by("-id")
-    return list(messages[:limit])
+    return list(messages[offset : offset + limit])
 
 
 def moderation_log(*, room: Room) -> QuerySet[ModerationLog]:

@@ -28,6 +28,8 @@ from .rules import can_lead_rooms_of, can_moderate_room, can_post, read_verdicts
 from .services import RoomError
 
 DRAFT_MAX_LENGTH = 5 * MESSAGE_MAX_LENGTH
+SEARCH_PAGE_SIZE = 50
+SEARCH_MAX_PAGES = 20
 
 
 def _room_or_404(request, pk) -> "selectors.Room":
@@ -167,6 +169,9 @@ def _client_texts() -> dict[str, str]:
         "online": _("Live: new messages appear by themselves."),
         "offline": _("Connection lost – reconnecting …"),
         "closed": _("You no longer have access to this room. Please reload the page."),
+        "archived": _(
+            "This room has been archived: you can still read it, but nobody can write here."
+        ),
         "typing": _("%(name)s is typing …"),
         "typing_many": _("Several people are typing …"),
         "reply_to": _("Reply to %(name)s"),
@@ -437,5 +442,25 @@ def member_names(request, pk):
 @require_GET
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:200]
-    results = selectors.search_messages(user=request.user, query=query) if query else []
-    return render(request, "rooms/search.html", {"query": query, "results": results})
+    try:
+        page = min(max(int(request.GET.get("seite", "1")), 1), SEARCH_MAX_PAGES)
+    except ValueError:
+        page = 1
+    results, has_more = [], False
+    if query:
+        # One more than shown tells whether a next page exists, without counting them all.
+        offset = (page - 1) * SEARCH_PAGE_SIZE
+        results = selectors.search_messages(
+            user=request.user, query=query, limit=SEARCH_PAGE_SIZE + 1, offset=offset
+        )
+        has_more = len(results) > SEARCH_PAGE_SIZE and page < SEARCH_MAX_PAGES
+        results = results[:SEARCH_PAGE_SIZE]
+    context = {
+        "query": query,
+        "results": results,
+        "page": page,
+        "has_more": has_more,
+        "first": (page - 1) * SEARCH_PAGE_SIZE + 1,
+        "last": (page - 1) * SEARCH_PAGE_SIZE + len(results),
+    }
+    return render(request, "rooms/search.html", context)

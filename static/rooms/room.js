@@ -27,6 +27,7 @@
   let socket = null;
   let attempt = 0;
   let reconnectTimer = null;
+  let ended = false; // access lost, logged out or archived: reconnecting would not help
   let lastTyping = 0;
   let lastRead = 0;
   const pending = new Map(); // client id -> {text, parent}
@@ -116,7 +117,7 @@
 
   function connect() {
     clearTimeout(reconnectTimer);
-    if (socket) return;
+    if (socket || ended) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     setState("connecting");
     const ws = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/");
@@ -138,12 +139,28 @@
     ws.addEventListener("close", function (event) {
       if (ws !== socket) return; // an abandoned socket: its successor is already in charge
       socket = null;
+      if (event.code === 4410) {
+        ended = true;
+        closeComposer();
+        setState("archived");
+        return;
+      }
       if (event.code === 4403 || event.code === 4401) {
+        ended = true;
         setState("closed");
         return;
       }
       reconnectLater();
     });
+  }
+
+  function closeComposer() {
+    // What was typed stays readable (and can be copied); it just cannot be sent any more.
+    if (!form) return;
+    form.querySelectorAll("button").forEach(function (button) {
+      button.disabled = true;
+    });
+    if (textarea) textarea.readOnly = true;
   }
 
   function reconnectLater() {
@@ -439,6 +456,17 @@
     }
   });
 
+  // A link to a message that is not on this page (a reply to an older one, a pin) opens the
+  // conversation around it instead of going nowhere.
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest('a[href^="#m-"]');
+    if (!link) return;
+    const id = Number(link.getAttribute("href").slice(3));
+    if (!id || document.getElementById("m-" + id)) return;
+    event.preventDefault();
+    location.href = location.pathname + "?vor=" + (id + 1) + "#m-" + id;
+  });
+
   log.addEventListener("click", function (event) {
     const link = event.target.closest("a[data-action]");
     if (!link) return;
@@ -518,5 +546,10 @@
   }
 
   log.querySelectorAll(".rn-msg").forEach(decorate);
-  connect();
+  if (root.dataset.archived) {
+    ended = true;
+    setState("archived"); // nothing happens here any more: no socket, no reconnect attempts
+  } else {
+    connect();
+  }
 })();

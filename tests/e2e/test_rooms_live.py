@@ -89,3 +89,49 @@ def test_live_messages_and_resync_after_going_offline(new_page):
         expect(page.get_by_role("log").locator("article.is-deleted")).to_have_count(1)
     assert page_errors == []
     assert csp_errors == []
+
+
+def _in_other_thread(function, **kwargs):
+    """A service that broadcasts, called beside Playwright's event loop in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def call():
+        try:
+            return function(**kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+def test_a_room_archived_while_open_says_so_and_keeps_the_draft(new_page):
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"], name="Carla", email="carla-e2e@example.org")
+    topic = services.room_create(gliederung=tree["ov"], by=vorstand, name="Sommerfest")
+    page = new_page()
+    refused = []
+    page.on("console", lambda msg: refused.append(msg.text) if "403" in msg.text else None)
+    _login(page, member.email)
+    page.goto(f"/raeume/{topic.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    page.get_by_label("Deine Nachricht").fill("Ich bringe Kuchen mit")
+
+    _in_other_thread(services.room_archive, room=topic, by=vorstand)
+
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "archived")
+    expect(page.locator("#conn-state")).to_contain_text("archiviert")
+    expect(page.get_by_label("Deine Nachricht")).to_have_value("Ich bringe Kuchen mit")
+    expect(page.get_by_role("button", name="Senden")).to_be_disabled()
+
+    # Opened later, the archived room does not try to connect at all.
+    page.reload()
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "archived")
+    page.wait_for_timeout(1500)
+    assert refused == []

@@ -132,6 +132,31 @@ async def test_a_removed_member_is_disconnected(world):
     assert closing == {"type": "websocket.close", "code": 4403}
 
 
+async def test_archiving_tells_the_open_sockets_and_a_later_command_stores_nothing(world):
+    """Members may still read an archived room: their sockets close with their own code (the
+    page then says "archived", not "no access") and stop reconnecting."""
+    topic = await sync_to_async(Room.objects.create)(gliederung=world["tree"]["ov"], name="Thema")
+    bob, connected, _ = await _open(world["bob"], topic.pk)
+    alice, _, _ = await _open(world["alice"], topic.pk)
+    assert connected
+    vorstand = await sync_to_async(make_member)(world["tree"]["ov"], MembershipRole.VORSTAND)
+    await sync_to_async(Room.objects.filter(pk=topic.pk).update)(archived_at="2026-01-01T00:00Z")
+
+    # Archived without the event that tells open sockets: the command's own check sees it.
+    await alice.send_json_to({"type": "send", "text": "Noch offen?", "ref": "r1"})
+    while (output := await alice.receive_output(timeout=5))["type"] != "websocket.close":
+        assert json.loads(output["text"])["type"] not in {"ack", "message"}
+    assert output["code"] == 4410
+
+    await sync_to_async(Room.objects.filter(pk=topic.pk).update)(archived_at=None)
+    topic.archived_at = None
+    await sync_to_async(services.room_archive)(room=topic, by=vorstand)
+    while (output := await bob.receive_output(timeout=5))["type"] != "websocket.close":
+        pass
+    assert output["code"] == 4410
+    assert not await sync_to_async(Message.objects.filter(room=topic).exists)()
+
+
 @pytest.mark.parametrize("text", ["Noch da?", ""])
 async def test_a_command_after_losing_access_closes_the_socket_and_stores_nothing(world, text):
     bob, _, _ = await _open(world["bob"], world["room"].pk)

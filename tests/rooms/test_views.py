@@ -340,3 +340,95 @@ def test_the_message_page_links_reply_and_quote_into_the_room(client, tree, room
     assert f'href="/raeume/{room.pk}/n/{first.pk}/#m-{first.pk}"' in page
     room_page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
     assert f'href="#m-{first.pk}"' in room_page  # in the room itself the quote stays in place
+
+
+def _post_many(room, author, count, text="Eintrag"):
+    from django.conf import settings
+
+    limit = settings.ROOM_RATE_LIMIT
+    settings.ROOM_RATE_LIMIT = (10_000, 10)
+    try:
+        return [
+            services.message_post(room=room, author=author, text=f"{text} {number}")
+            for number in range(count)
+        ]
+    finally:
+        settings.ROOM_RATE_LIMIT = limit
+
+
+def test_links_to_older_messages_open_the_conversation_around_them(client, tree, room):
+    """A room page shows the newest 50: a pin or a search hit further back opens the page
+    that ends with it, where its anchor is."""
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    old = services.message_post(room=room, author=vorstand, text="Infostand am Markt")
+    recent = _post_many(room, vorstand, 54)[-1]
+    services.message_pin(message_id=old.pk, by=vorstand, pinned=True)
+    services.message_pin(message_id=recent.pk, by=vorstand, pinned=True)
+    client.force_login(vorstand)
+    room_url = reverse("rooms:detail", args=[room.pk])
+
+    page = client.get(room_url).content.decode()
+    found = client.get(reverse("rooms:search"), {"q": "Infostand"}).content.decode()
+    around = client.get(f"{room_url}?vor={old.pk + 1}").content.decode()
+
+    assert f'href="#m-{recent.pk}"' in page
+    assert f'href="{room_url}?vor={old.pk + 1}#m-{old.pk}"' in page
+    assert f'id="m-{old.pk}"' not in page
+    assert f'id="m-{old.pk}"' in around
+    assert f"{room_url}?vor={old.pk + 1}#m-{old.pk}" in found
+
+
+def test_search_pages_through_more_than_fifty_hits(client, tree, room):
+    member = make_member(tree["ov"])
+    _post_many(room, member, 55, text="Haustür")
+    client.force_login(member)
+    url = reverse("rooms:search")
+
+    first = client.get(url, {"q": "Haustür"}).content.decode()
+    second = client.get(url, {"q": "Haustür", "seite": "2"}).content.decode()
+
+    assert "Treffer 1 bis 50" in first
+    assert "seite=2" in first
+    assert "Treffer 51 bis 55" in second
+    assert second.count('class="list-group-item"') == 5
+    assert "seite=3" not in second
+    assert client.get(url, {"q": "Haustür", "seite": "x"}).status_code == 200
+
+
+def test_room_list_says_just_now_not_zero_minutes(client, tree, room):
+    member = make_member(tree["ov"])
+    services.message_post(room=room, author=member, text="Hallo")
+    client.force_login(member)
+
+    listing = client.get(reverse("rooms:list")).content.decode()
+
+    assert "Letzte Nachricht gerade eben" in listing
+    assert "0 Minuten" not in listing
+
+
+def test_a_post_refused_because_the_room_was_archived_keeps_the_text(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Thema")
+    client.force_login(member)
+    services.room_archive(room=room, by=vorstand)
+
+    response = client.post(reverse("rooms:post", args=[room.pk]), {"text": "Mein Beitrag"})
+    page = client.get(response.url).content.decode()
+
+    assert 'data-archived="1"' in page
+    assert "Dein Text wurde nicht gesendet" in page
+    assert "Mein Beitrag</textarea>" in page
+    assert not Message.objects.filter(room=room).exists()
+
+
+def test_a_hidden_message_offers_its_menu_to_moderators_only(client, tree, room):
+    author = make_member(tree["ov"])
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    message = services.message_post(room=room, author=author, text="Unpassend")
+    services.message_hide(message_id=message.pk, by=vorstand, reason="Ton")
+    client.force_login(author)
+
+    detail = client.get(reverse("rooms:message", args=[room.pk, message.pk])).content.decode()
+
+    assert 'class="rn-msg-actions rn-mod-only rn-mod-menu"' in detail
