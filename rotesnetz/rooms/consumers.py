@@ -197,7 +197,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         self._leave_hub()
         if self.room is not None:
-            presence.book().leave(self.socket_id)
+            presence.book().leave(self.socket_id, self.room.pk)
             self.room = None  # once, also when a dropped slow socket disconnects later
 
     # --- inbound frames -------------------------------------------------------------------
@@ -415,21 +415,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._send_json({"type": "presence", "users": users})
 
     def _presence(self) -> list[str]:
-        from datetime import timedelta
-
         services.presence_touch(channel_name=self.socket_id)
-        since = timezone.now() - timedelta(minutes=3)
-        return [
-            row["user__display_name"] or row["user__email"].split("@")[0]
-            for row in selectors.online_users(room=self.room, since=since)
-        ]
+        return selectors.online_names(room_id=self.room.pk)
 
     # --- events from the channel layer ----------------------------------------------------
 
     def room_event(self, event: dict) -> None:
         """Called by the RoomHub for every event of this room, synchronously."""
         kind = event["type"]
-        if not self.accepted and kind in {"chat.broadcast", "chat.typing"}:
+        if not self.accepted and kind in {"chat.broadcast", "chat.typing", "chat.presence"}:
             return
         if kind == "chat.broadcast":
             frames = event["frames"]
@@ -439,6 +433,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         elif kind == "chat.typing":
             if event["user"] != self.user.pk:
                 self.outlet.push(event["text"], fanout.wire(event, "", event["text"]))
+        elif kind == "chat.presence":
+            self.outlet.push(event["text"], fanout.wire(event, "", event["text"]))
         else:
             self.control_event(event)
 

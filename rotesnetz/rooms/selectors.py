@@ -1,9 +1,12 @@
 """Reads for rooms, returned ready (no N+1 in the templates that show them)."""
 
+from datetime import timedelta
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from rotesnetz.members.models import Membership, MembershipRole, User
 
@@ -149,6 +152,18 @@ def online_users(*, room: Room, since) -> list[dict]:
         .distinct()
         .order_by("user__display_name")[:200]
     )
+
+
+ONLINE_WINDOW = timedelta(minutes=3)
+
+
+def online_names(*, room_id: int) -> list[str]:
+    """The names in a room's online list: everyone seen there in the last minutes."""
+    since = timezone.now() - ONLINE_WINDOW
+    return [
+        row["user__display_name"] or row["user__email"].split("@")[0]
+        for row in online_users(room=room_id, since=since)
+    ]
 
 
 def member_names(*, room: Room, query: str, limit: int = 10) -> list[str]:
