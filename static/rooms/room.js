@@ -251,7 +251,15 @@
           if (frame.has_more && frame.messages.length) {
             olderLink.dataset.before = frame.messages[0].id;
           } else {
+            // The button goes away: the keyboard focus moves to the oldest message, not to
+            // the top of the page.
+            const focused = document.activeElement === olderLink;
             olderLink.remove();
+            const oldest = log.firstElementChild;
+            if (focused && oldest) {
+              oldest.tabIndex = -1;
+              oldest.focus();
+            }
           }
         }
         if (first) first.scrollIntoView();
@@ -350,8 +358,33 @@
       hideSuggestions();
     });
     textarea.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        if (suggestions.childElementCount) return;
+      if (event.isComposing) return;
+      const options = Array.from(suggestions.children);
+      if (options.length) {
+        // While names are suggested: arrows choose, Enter (or Tab) takes, Escape closes.
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          const step = event.key === "ArrowDown" ? 1 : options.length - 1;
+          markSuggestion((activeSuggestion + step) % options.length);
+          return;
+        }
+        if ((event.key === "Enter" && !event.shiftKey) || event.key === "Tab") {
+          event.preventDefault();
+          options[activeSuggestion].click();
+          return;
+        }
+        if (event.key === "Escape") {
+          event.preventDefault();
+          hideSuggestions();
+          return;
+        }
+      }
+      if (event.key === "Escape" && parentInput && parentInput.value) {
+        event.preventDefault();
+        clearReply();
+        return;
+      }
+      if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
         form.requestSubmit();
       }
@@ -393,9 +426,21 @@
   // --- @mentions ---------------------------------------------------------------------------
 
   let suggestTimer = null;
+  let activeSuggestion = 0;
 
   function hideSuggestions() {
     if (suggestions) suggestions.replaceChildren();
+    if (textarea) textarea.removeAttribute("aria-activedescendant");
+  }
+
+  function markSuggestion(index) {
+    activeSuggestion = index;
+    Array.from(suggestions.children).forEach(function (option, position) {
+      option.classList.toggle("active", position === index);
+      option.setAttribute("aria-selected", position === index ? "true" : "false");
+    });
+    const active = suggestions.children[index];
+    if (active) textarea.setAttribute("aria-activedescendant", active.id);
   }
 
   function suggestMentions() {
@@ -413,9 +458,11 @@
         })
         .then(function (data) {
           hideSuggestions();
-          data.names.forEach(function (name) {
+          data.names.forEach(function (name, position) {
             const button = document.createElement("button");
             button.type = "button";
+            button.id = "mention-option-" + position;
+            button.tabIndex = -1; // reached with the arrow keys from the composer
             button.className = "btn btn-sm btn-outline-secondary me-1 mb-1";
             button.setAttribute("role", "option");
             button.textContent = "@" + name;
@@ -427,6 +474,7 @@
             });
             suggestions.appendChild(button);
           });
+          if (data.names.length) markSuggestion(0);
         })
         .catch(hideSuggestions);
     }, 200);
@@ -512,18 +560,39 @@
         body.hidden = true;
         body.after(editor);
         area.focus();
-        cancelButton.addEventListener("click", function () {
+        const close = function () {
           editor.remove();
           body.hidden = false;
+          // Back where the member started: the message's action menu.
+          const summary = message.querySelector("summary");
+          if (summary) summary.focus();
+        };
+        cancelButton.addEventListener("click", close);
+        area.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            close();
+          } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            editor.requestSubmit();
+          }
         });
         editor.addEventListener("submit", function (event) {
           event.preventDefault();
           send({ type: "edit", id: Number(message.dataset.id), text: area.value });
-          editor.remove();
-          body.hidden = false;
+          close();
         });
       });
   }
+
+  // Escape closes an open action menu and leaves the focus on its button.
+  log.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const menu = event.target.closest("details[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
 
   if (olderLink) {
     olderLink.addEventListener("click", function (event) {
@@ -546,6 +615,11 @@
   }
 
   log.querySelectorAll(".rn-msg").forEach(decorate);
+  // A conversation opens at its newest message (a link to one message keeps its anchor, and
+  // older pages keep their place). On a phone the top of the page is fifty messages back.
+  if (!location.hash && !/[?&]vor=/.test(location.search) && log.lastElementChild) {
+    log.lastElementChild.scrollIntoView({ block: "end" });
+  }
   if (root.dataset.archived) {
     ended = true;
     setState("archived"); // nothing happens here any more: no socket, no reconnect attempts

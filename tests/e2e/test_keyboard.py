@@ -118,3 +118,52 @@ def test_live_messages_are_announced_without_taking_the_focus_from_the_composer(
     ]
     assert Message.objects.filter(room=room, author=bob).count() == 1
     assert Message.objects.filter(room=room, author=alice).count() == 17
+
+
+def test_mentions_edits_and_menus_answer_enter_and_escape(new_page):
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    make_member(tree["ov"], name="Volker Beispiel")
+    member = make_member(tree["ov"], name="Tina", email="tina-keys@example.org")
+    Message.objects.bulk_create(  # more than one page, and the room opens at the newest
+        Message(room=room, author=member, text=text, html=f"<p>{text}</p>")
+        for text in (f"Alt {number}" for number in range(60))
+    )
+    Message.objects.filter(room=room).update(created_at=timezone.now() - timedelta(hours=1))
+    Room.objects.filter(pk=room.pk).update(
+        last_message_id=Message.objects.filter(room=room).latest("id").pk
+    )
+    page = new_page()
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in_by_keyboard(page, member.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    newest = page.get_by_role("log").locator("article", has_text="Alt 59")
+    expect(newest).to_be_in_viewport()
+
+    composer = page.get_by_label("Deine Nachricht")
+    composer.focus()
+    page.keyboard.type("Hallo @Vol")
+    expect(page.get_by_role("option", name="@Volker Beispiel")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(composer).to_have_value("Hallo @**Volker Beispiel** ")
+    expect(page.get_by_role("option")).to_have_count(0)
+    page.keyboard.type("kommst du?")
+    page.keyboard.press("Enter")
+    mine = page.get_by_role("log").locator("article", has_text="kommst du?")
+    expect(mine).to_have_count(1)
+
+    # Escape closes an action menu and cancels an edit, and the focus stays on the menu.
+    summary = mine.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(mine.locator("details")).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(mine.locator("details")).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    mine.get_by_role("link", name="Bearbeiten").click()
+    expect(page.get_by_label("Deine Nachricht bearbeiten")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_label("Deine Nachricht bearbeiten")).to_have_count(0)
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
