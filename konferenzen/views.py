@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,7 +68,7 @@ def _share_links(conference: Conference, url: str) -> list[dict]:
             "url": f"https://www.linkedin.com/sharing/share-offsite/?url={q(url)}",
         },
         {
-            "label": _("Email"),
+            "label": pgettext("share by", "Email"),
             "url": f"mailto:?subject={q(conference.title)}&body={q(text + chr(10) + url)}",
         },
     ]

@@ -93,6 +93,7 @@ def test_public_page_has_opengraph_tags_share_links_and_calendar_links(client, r
     assert "https://bsky.app/intent/compose?text=" in html
     assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in html
     assert reverse("konferenzen:ics", args=[released.slug]) in html
+    assert 'target="_blank">E-Mail</a>' in html  # the way of sharing, not "E-Mail-Adresse"
 
 
 def test_the_registrant_sees_the_secrets_on_their_page_and_in_their_calendar(
