@@ -7,6 +7,7 @@ always in the database, and a reconnecting client can fetch it by id.
 import contextlib
 import functools
 import logging
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
@@ -736,6 +737,13 @@ def room_reopen(*, room: Room, by: User) -> Room:
     return room
 
 
+def _inert_markdown(text: str) -> str:
+    """Members' words as Markdown that shows them but runs nothing: a ``<`` escaped with a
+    backslash starts no HTML in any Markdown viewer (the room itself never lets HTML pass)."""
+    # Backslashes right before a "<" are doubled, so that none of them escapes ours.
+    return re.sub(r"(\\*)<", lambda match: match.group(1) * 2 + "\\<", text)
+
+
 def room_export(*, room: Room, by: User) -> str:
     """The room's history as Markdown for the Vorstand's minutes; the export is logged."""
     from .selectors import export_messages
@@ -764,8 +772,8 @@ def room_export(*, room: Room, by: User) -> str:
         else:
             body = message.text
         reply = f" ↳ #{message.parent_id}" if message.parent_id else ""
-        lines.append(f"**#{message.pk} · {when} · {author}**{reply}")
-        lines.append(body)
+        lines.append(f"**#{message.pk} · {when} · {_inert_markdown(author)}**{reply}")
+        lines.append(_inert_markdown(body))
         lines.append("")
     ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.EXPORT)
     audit_record(actor=by, action="rooms.export", target=room, count=exported)

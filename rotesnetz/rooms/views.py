@@ -263,6 +263,13 @@ def message_react(request, pk, message_id):
 @login_required
 @require_POST
 def message_delete(request, pk, message_id):
+    if request.POST.get("confirmed") != "1":
+        # Without JavaScript nothing asked "really?" yet: this page does, and removes nothing.
+        room = _room_or_404(request, pk)
+        message = get_object_or_404(
+            Message, pk=message_id, room=room, author=request.user, deleted_at__isnull=True
+        )
+        return render(request, "rooms/message_delete.html", {"room": room, "message": message})
     return _message_action(
         request,
         pk,

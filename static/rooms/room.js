@@ -502,6 +502,14 @@
     if (!actionForm.querySelector("[name=csrfmiddlewaretoken]") && form) {
       actionForm.appendChild(form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
     }
+    if (action === "delete") {
+      // Asked above already: the server does not need to ask again.
+      const confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmed";
+      confirmed.value = "1";
+      actionForm.appendChild(confirmed);
+    }
   });
 
   // A link to a message that is not on this page (a reply to an older one, a pin) opens the

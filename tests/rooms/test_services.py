@@ -242,6 +242,20 @@ def test_room_export_contains_the_history_and_is_logged(room, tree):
     assert ModerationLog.objects.filter(action="export").count() == 1
 
 
+def test_room_export_is_markdown_that_starts_no_html(room, tree):
+    from markdown_it import MarkdownIt
+
+    author = make_member(tree["ov"], name="Anna A")
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    services.message_post(room=room, author=author, text="<script>alert(1)</script> und **fett**")
+    services.message_post(room=room, author=author, text="\\<img src=x onerror=alert(1)>")
+
+    rendered = MarkdownIt("commonmark").render(services.room_export(room=room, by=vorstand))
+
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; und <strong>fett</strong>" in rendered
+
+
 def test_search_finds_only_readable_rooms_with_german_stemming(room, tree):
     member = make_member(tree["ov"])
     services.message_post(room=room, author=member, text="Wir brauchen mehr Fahrradwege und Busse")

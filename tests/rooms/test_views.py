@@ -252,7 +252,11 @@ def test_message_page_offers_every_action_without_javascript(client, tree, room)
 
     page = client.get(reverse("rooms:message", args=[room.pk, message.pk])).content.decode()
     client.post(reverse("rooms:react", args=[room.pk, message.pk]), {"emoji": "👍"})
-    client.post(reverse("rooms:delete", args=[room.pk, message.pk]))
+    asked = client.post(reverse("rooms:delete", args=[room.pk, message.pk]))
+    assert "Diese Nachricht löschen?" in asked.content.decode()
+    message.refresh_from_db()
+    assert message.deleted_at is None  # without JavaScript, deleting asks first
+    client.post(reverse("rooms:delete", args=[room.pk, message.pk]), {"confirmed": "1"})
 
     article = page[page.index("<article") : page.index("</article>")]
     assert article.count("<form") == 9  # six reactions, delete, pin, hide
