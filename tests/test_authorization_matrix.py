@@ -335,6 +335,7 @@ ROUTES: dict[str, Route] = {
         "in in nf done nf done nf nf done done",
         "POST",
         path=P("/mitgliedschaften/{membership}/beenden/"),
+        data={"confirm": "yes"},
     ),
     # Rooms
     "raeume/": Route("in in ok ok ok ok ok ok ok ok"),
@@ -380,7 +381,10 @@ ROUTES: dict[str, Route] = {
         "in in nf ok nf nf nf nf nf nf", path=P("/raeume/{room}/n/{message}/bearbeiten/")
     ),
     "raeume/<int:pk>/n/<int:message_id>/loeschen/": Route(
-        "in in nf done no no nf nf nf no", "POST", path=P("/raeume/{room}/n/{message}/loeschen/")
+        "in in nf done no no nf nf nf no",
+        "POST",
+        path=P("/raeume/{room}/n/{message}/loeschen/"),
+        data={"confirmed": "1"},
     ),
     "raeume/<int:pk>/n/<int:message_id>/ausblenden/": Route(
         "in in nf no done done nf nf nf done",

@@ -1,5 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,13 @@ class SignupForm(AllauthSignupForm):
             kind=SIGNUP_CONSENT, default=SIGNUP_CONSENT_DEFAULT
         )
         self.fields["privacy_consent"].label = self.consent_text.text_for(get_language() or "de")
+        # The link sits in the help text, not the label: the label is the admin-versioned
+        # wording and stays escaped. A new tab, so what was typed into the form is not lost.
+        self.fields["privacy_consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("privacy"),
+            _("Read the privacy notice (opens in a new tab)"),
+        )
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())

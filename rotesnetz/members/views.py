@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rotesnetz.privacy.services import audit_record
 
@@ -177,13 +177,32 @@ def membership_change_role(request, pk):
     return redirect("members:gliederung", slug=membership.gliederung.slug)
 
 
-@login_required
-@require_POST
-def membership_remove(request, pk):
+def _membership_to_end(request, pk) -> Membership:
+    """The membership if the user may end it: their own (leaving) or one in a Gliederung they
+    lead (removing). Otherwise 404, as if there were none."""
     membership = get_object_or_404(Membership.objects.select_related("gliederung", "user"), pk=pk)
-    leaving = membership.user_id == request.user.pk
-    if not leaving and not can_lead(request.user, membership.gliederung):
+    if membership.user_id != request.user.pk and not can_lead(request.user, membership.gliederung):
         raise Http404
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_remove(request, pk):
+    """Ending a membership takes two steps: GET names the person and what they lose, and only
+    the POST from that page (it carries ``confirm``) ends it. There is no undo, so one stray
+    tap (on a phone "Remove" is close to "Save") must not be enough. Works without JavaScript."""
+    membership = _membership_to_end(request, pk)
+    leaving = membership.user_id == request.user.pk
+    if request.method == "GET":
+        return render(
+            request,
+            "members/membership_remove_confirm.html",
+            {"membership": membership, "leaving": leaving},
+        )
+    if request.POST.get("confirm") != "yes":
+        # A POST from an old page, or one that skipped the question: ask first.
+        return redirect("members:membership_remove", pk=membership.pk)
     services.membership_end(membership=membership, by=request.user)
     if leaving:
         messages.success(request, _("You have left %(name)s.") % {"name": membership.gliederung})

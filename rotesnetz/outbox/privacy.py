@@ -16,6 +16,7 @@ def export_outbox(user) -> list[dict]:
     return [
         {
             "to": mail.to,
+            "subject": mail.subject,
             "purpose": mail.purpose,
             "status": mail.status,
             "created_at": mail.created_at,

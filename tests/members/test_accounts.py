@@ -74,6 +74,16 @@ def test_account_mails_speak_as_the_platform_and_say_du(client):
 
 
 @pytest.mark.django_db
+def test_signup_page_links_the_privacy_notice_in_a_new_tab(client):
+    page = client.get(reverse("account_signup")).content.decode()
+
+    assert (
+        f'<a href="{reverse("privacy")}" target="_blank" rel="noopener">'
+        "Datenschutzhinweis lesen (öffnet in neuem Tab)</a>"
+    ) in page
+
+
+@pytest.mark.django_db
 def test_signup_without_consent_rerenders_with_a_german_message(client):
     response = _signup(client, privacy_consent="")
 

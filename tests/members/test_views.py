@@ -123,10 +123,95 @@ def test_outsider_cannot_change_roles_or_remove(client, tree):
     )
     # Someone else's membership looks like none at all (membership is special-category data).
     assert response.status_code == 404
-    response = client.post(reverse("members:membership_remove", args=[membership.pk]))
+    response = client.post(
+        reverse("members:membership_remove", args=[membership.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 404
     membership.refresh_from_db()
     assert membership.role == MembershipRole.MITGLIED
+
+
+def test_member_row_links_to_the_removal_question_and_labels_the_select(client, tree):
+    member = make_member(tree["ov"], name="Rosa Reihe")
+    membership = Membership.objects.get(user=member)
+    client.force_login(make_member(tree["ov"], MembershipRole.VORSTAND))
+
+    page = client.get(reverse("members:gliederung", args=[tree["ov"].slug])).content.decode()
+
+    confirm_url = reverse("members:membership_remove", args=[membership.pk])
+    assert f'<a class="btn btn-sm btn-outline-danger ms-auto" href="{confirm_url}"' in page
+    assert f'action="{confirm_url}"' not in page
+    assert f'for="role-{membership.pk}">Rolle von Rosa Reihe</label>' in page
+
+
+def test_remove_page_asks_first_and_removes_nothing(client, tree):
+    member = make_member(tree["ov"], name="Rosa Reihe")
+    membership = Membership.objects.get(user=member)
+    client.force_login(make_member(tree["ov"], MembershipRole.VORSTAND))
+
+    response = client.get(reverse("members:membership_remove", args=[membership.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Rosa Reihe aus OV Test entfernen?" in page
+    assert "Rosa Reihe verliert den Zugang zu den Räumen von OV Test" in page
+    assert "Ja, entfernen" in page
+    assert f'href="{reverse("members:gliederung", args=[tree["ov"].slug])}">Abbrechen</a>' in page
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_remove_post_without_confirmation_asks_instead_of_removing(client, tree):
+    membership = Membership.objects.get(user=make_member(tree["ov"]))
+    client.force_login(make_member(tree["ov"], MembershipRole.VORSTAND))
+    url = reverse("members:membership_remove", args=[membership.pk])
+
+    response = client.post(url)
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_remove_confirmed_removes_the_member(client, tree):
+    member = make_member(tree["ov"], name="Rosa Reihe")
+    membership = Membership.objects.get(user=member)
+    client.force_login(make_member(tree["ov"], MembershipRole.VORSTAND))
+
+    response = client.post(
+        reverse("members:membership_remove", args=[membership.pk]), {"confirm": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:gliederung", args=[tree["ov"].slug])
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_remove_by_a_plain_member_answers_404_and_removes_nothing(client, tree, method):
+    membership = Membership.objects.get(user=make_member(tree["ov"]))
+    client.force_login(make_member(tree["ov"], MembershipRole.MODERATION))
+
+    response = getattr(client, method)(
+        reverse("members:membership_remove", args=[membership.pk]), {"confirm": "yes"}
+    )
+
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_leaving_asks_first_then_leaves(client, tree):
+    member = make_member(tree["ov"])
+    membership = Membership.objects.get(user=member)
+    client.force_login(member)
+    url = reverse("members:membership_remove", args=[membership.pk])
+
+    question = client.get(url)
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    response = client.post(url, {"confirm": "yes"})
+
+    assert "Aus OV Test austreten?" in question.content.decode()
+    assert "Ja, austreten" in question.content.decode()
+    assert response["Location"] == reverse("members:mein_netz")
+    assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_decide_with_a_bad_decision_changes_nothing(client, tree):

@@ -139,3 +139,29 @@ def test_export_file_lies_outside_media_root(client, settings, django_capture_on
     assert path.exists()
     assert settings.MEDIA_ROOT not in path.parents
     assert export.file_name == f"{export.pk}.zip"
+
+
+def test_export_lists_each_mail_with_its_subject_and_sent_time(
+    client, django_capture_on_commit_callbacks
+):
+    from rotesnetz.outbox.services import MailSpec, mail_enqueue
+
+    user = make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_enqueue(
+            MailSpec(
+                key="export-subject",
+                to=user.email,
+                template="membership_decision",
+                context={"accepted": True, "gliederung": {"name": "OV Testhausen"}},
+                purpose="members.decision",
+            )
+        )
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/konto/daten/", {"password": PASSWORD})
+    files = _archive(client, DataExport.objects.get(user=user))
+
+    [mail] = json.loads(files["outbox.json"])
+    assert (mail["subject"], mail["status"]) == ("Willkommen in OV Testhausen", "sent")
+    assert mail["sent_at"] is not None
