@@ -5,8 +5,9 @@ sockets' database thread busy while the next handshakes wait. Joins and leaves a
 for a moment and written together. Readers of the online list flush first.
 
 After a write the room gets its new online list (one query per room, not one per socket),
-at most every ANNOUNCE_SECONDS per room and process: members see arrivals and departures
-within seconds instead of at their next 30-second poll.
+at most every ANNOUNCE_SECONDS per room and process, and less often the longer the list (a
+list goes to everyone in the room): members see arrivals and departures within seconds
+instead of at their next 30-second poll.
 """
 
 import asyncio
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.5
 ANNOUNCE_SECONDS = 2.0
+ANNOUNCE_NAMES_PER_SECOND = 50  # 200 people online: a list every 6 seconds at most
 
 
 class PresenceBook:
@@ -33,7 +35,7 @@ class PresenceBook:
         self.leaves: dict[str, int] = {}  # socket id -> room id
         self.timer: asyncio.TimerHandle | None = None
         self.flushing: asyncio.Future | None = None
-        self.announced_at: dict[int, float] = {}  # room id -> monotonic time
+        self.quiet_until: dict[int, float] = {}  # room id -> monotonic time
         self.to_announce: set[int] = set()
         self.announce_timer: asyncio.TimerHandle | None = None
 
@@ -78,9 +80,8 @@ class PresenceBook:
     def _schedule_announce(self) -> None:
         if self.announce_timer is not None or not self.to_announce:
             return
-        now = time.monotonic()
-        due = min(self.announced_at.get(room_id, 0.0) for room_id in self.to_announce)
-        delay = max(0.0, due + ANNOUNCE_SECONDS - now)
+        due = min(self.quiet_until.get(room_id, 0.0) for room_id in self.to_announce)
+        delay = max(0.0, due - time.monotonic())
         self.announce_timer = self.loop.call_later(delay, self._announce_soon)
 
     def _announce_soon(self) -> None:
@@ -90,17 +91,14 @@ class PresenceBook:
 
     async def announce(self) -> None:
         now = time.monotonic()
-        due = {
-            room_id
-            for room_id in self.to_announce
-            if now - self.announced_at.get(room_id, 0.0) >= ANNOUNCE_SECONDS
-        }
+        due = {room_id for room_id in self.to_announce if self.quiet_until.get(room_id, 0.0) <= now}
         self.to_announce -= due
         layer = get_channel_layer()
         try:
             for room_id in due:
-                self.announced_at[room_id] = time.monotonic()
+                self.quiet_until[room_id] = time.monotonic() + ANNOUNCE_SECONDS
                 names = await database_sync_to_async(selectors.online_names)(room_id=room_id)
+                self.quiet_until[room_id] += len(names) / ANNOUNCE_NAMES_PER_SECOND
                 text = json.dumps({"type": "presence", "users": names}, ensure_ascii=False)
                 await layer.group_send(room_group(room_id), {"type": "chat.presence", "text": text})
         except Exception:  # a hint again: the clients' own poll catches up
