@@ -30,6 +30,7 @@ from .models import (
     ExportStatus,
     FormerMember,
 )
+from .overview import overview_html
 
 logger = logging.getLogger(__name__)
 
@@ -198,12 +199,17 @@ def export_request(*, user) -> DataExport:
     audit_record(actor=user, action="privacy.export.requested", target=export)
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.build_export.delay(export_id=str(export.pk)))
+    # The overview page speaks the language the person asked in.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: tasks.build_export.delay(export_id=str(export.pk), language=language)
+    )
     return export
 
 
-def export_build(*, export_id) -> DataExport | None:
-    """Write the archive (a zip with one JSON file per part) and make it available."""
+def export_build(*, export_id, language: str | None = None) -> DataExport | None:
+    """Write the archive (one JSON file per part, and an overview page of the same data for
+    people) and make it available."""
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
     if export is None or export.status != ExportStatus.PENDING:
         return export
@@ -221,6 +227,14 @@ def export_build(*, export_id) -> DataExport | None:
             archive.writestr("manifest.json", _json(manifest))
             for name, part in data.items():
                 archive.writestr(f"{name}.json", _json(part))
+            with translation.override(language or settings.LANGUAGE_CODE):
+                labels = {provider.name: str(provider.label) for provider in registry.providers()}
+                overview = overview_html(
+                    parts=[(name, labels.get(name, name), part) for name, part in data.items()],
+                    platform=settings.BRAND_NAME,
+                    generated_at=now,
+                )
+            archive.writestr("uebersicht.html", overview)
         file_name = f"{export.pk}.zip"
         storage = private_storage()
         if storage.exists(file_name):

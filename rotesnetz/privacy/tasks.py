@@ -10,6 +10,6 @@ def retention() -> dict:
 
 
 @shared_task(name="privacy.build_export")
-def build_export(*, export_id: str) -> str | None:
-    export = services.export_build(export_id=export_id)
+def build_export(*, export_id: str, language: str | None = None) -> str | None:
+    export = services.export_build(export_id=export_id, language=language)
     return export.status if export is not None else None

@@ -41,6 +41,7 @@ def test_export_contains_all_of_a_and_none_of_b(client, django_capture_on_commit
         parent_id=a.message_ids[0],
     )
     room_services.reaction_toggle(message_id=a.message_ids[0], by=b.user, emoji="❤️")
+    room_services.message_post(room=world.room, author=a.user, text="Code: <script>x()</script>")
     client.force_login(a.user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,8 +60,14 @@ def test_export_contains_all_of_a_and_none_of_b(client, django_capture_on_commit
     )
     assert {"quartier.json", "parteischule.json", "privacy.json", "admin_log.json"} <= set(files)
     assert {"ideas.json", "konferenzen.json"} <= set(files)
-    for content in files.values():
-        json.loads(content)
+    for name, content in files.items():
+        if name.endswith(".json"):
+            json.loads(content)
+    # The same data as a page for people, with everything they typed escaped.
+    overview = files["uebersicht.html"]
+    assert "Deine Daten bei" in overview and "Anna Apfelbaum" in overview
+    assert "&lt;script&gt;x()&lt;/script&gt;" in overview
+    assert "<script" not in overview
     # The second factor appears as a kind and a date, never its secret.
     accounts = json.loads(files["accounts.json"])
     assert [f["type"] for f in accounts["second_factors"]] == ["totp"]
