@@ -3,6 +3,8 @@
 strings, so the order, the dot after the day and the German "Uhr" come from the catalogue, not
 from the code. Templates use them as filters (``{% load dates %}``)."""
 
+from datetime import datetime
+
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateformat import time_format
@@ -40,14 +42,15 @@ def format_moment(value, name: str) -> str:
     active language."""
     if not value:
         return ""
-    if hasattr(value, "tzinfo") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return format_date(value, str(FORMATS[name]))
+    return format_date(_local(value), str(FORMATS[name]))
 
 
 def format_clock(value) -> str:
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return time_format(value, str(_CLOCK))
+    return time_format(_local(value), str(_CLOCK)) if value else ""
+
+
+def _local(value):
+    """A datetime in Europe/Berlin (the active time zone); dates and times as they are."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value

@@ -64,13 +64,6 @@ def _language(scope) -> str:
     return settings.LANGUAGE_CODE
 
 
-def _open_room_for(user, room_id: int) -> Room | None:
-    room, may_read = room_with_verdict(user, room_id)
-    if room is None or room.archived_at is not None or not may_read:
-        return None
-    return room
-
-
 def _verdict_for_open_socket(user, room_id: int) -> tuple[Room | None, int | None]:
     """The room and, if the socket must close, its close code: a member who may still read an
     archived room learns that it was archived, anyone else only that access ended."""
@@ -83,7 +76,8 @@ def _verdict_for_open_socket(user, room_id: int) -> tuple[Room | None, int | Non
 
 
 def _enter_room(user, room_id: int, language: str) -> Room | None:
-    room = _open_room_for(user, room_id)
+    # Refused connects all look alike (closed before the handshake): the code is not needed.
+    room, _close_code = _verdict_for_open_socket(user, room_id)
     if room is not None:
         services.socket_language_add(room=room, language=language)
     return room
