@@ -1,5 +1,6 @@
 """Reads for rooms, returned ready (no N+1 in the templates that show them)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -205,6 +206,42 @@ def search_messages(*, user: User, query: str, limit: int = 50, offset: int = 0)
             messages = messages.filter(text__icontains=word)
         messages = messages.order_by("-id")
     return list(messages[offset : offset + limit])
+
+
+SEARCH_PAGE_SIZE = 50
+SEARCH_MAX_PAGES = 20
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[Message]
+    number: int
+    has_more: bool
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * SEARCH_PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return (self.number - 1) * SEARCH_PAGE_SIZE + len(self.results)
+
+
+def search_page(*, user: User, query: str, number: int) -> SearchPage:
+    """Page ``number`` (1-based, at most SEARCH_MAX_PAGES) of search_messages."""
+    number = min(max(number, 1), SEARCH_MAX_PAGES)
+    # One more than shown tells whether a next page exists, without counting them all.
+    results = search_messages(
+        user=user,
+        query=query,
+        limit=SEARCH_PAGE_SIZE + 1,
+        offset=(number - 1) * SEARCH_PAGE_SIZE,
+    )
+    return SearchPage(
+        results=results[:SEARCH_PAGE_SIZE],
+        number=number,
+        has_more=len(results) > SEARCH_PAGE_SIZE and number < SEARCH_MAX_PAGES,
+    )
 
 
 def moderation_log(*, room: Room) -> QuerySet[ModerationLog]:

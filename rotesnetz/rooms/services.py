@@ -425,7 +425,9 @@ def _store_message_orm(fields: dict, mentioned_ids: list[int]) -> Message:
     return message
 
 
-def _own_message(message_id: int, user: User) -> Message:
+def own_message(message_id: int, user: User) -> Message:
+    """The message ``user`` may still edit or delete (their own, not deleted, room open), or
+    RoomError saying why not."""
     message = (
         Message.objects.select_related("room", "room__gliederung").filter(pk=message_id).first()
     )
@@ -441,7 +443,7 @@ def _own_message(message_id: int, user: User) -> Message:
 
 
 def message_edit(*, message_id: int, by: User, text: str) -> Message:
-    message = _own_message(message_id, by)
+    message = own_message(message_id, by)
     text = _clean_text(text)
     mentioned = _mentioned_users(message.room, text)
     with transaction.atomic():
@@ -454,7 +456,7 @@ def message_edit(*, message_id: int, by: User, text: str) -> Message:
 
 
 def message_delete(*, message_id: int, by: User) -> Message:
-    message = _own_message(message_id, by)
+    message = own_message(message_id, by)
     with transaction.atomic():
         # The words are gone for good; the place in the conversation stays.
         message.text = ""

@@ -28,8 +28,6 @@ from .rules import can_lead_rooms_of, can_moderate_room, can_post, read_verdicts
 from .services import RoomError
 
 DRAFT_MAX_LENGTH = 5 * MESSAGE_MAX_LENGTH
-SEARCH_PAGE_SIZE = 50
-SEARCH_MAX_PAGES = 20
 
 
 def _room_or_404(request, pk) -> "selectors.Room":
@@ -248,6 +246,20 @@ def _message_action(request, pk, message_id, action):
     return redirect(reverse("rooms:detail", args=[room.pk]) + f"#m-{message_id}")
 
 
+def _own_message_or_error(request, pk, message_id) -> tuple:
+    """The room and the message the user may edit or delete in it, by the services' rule; or
+    the room and None, with the reason shown as a message."""
+    room = _room_or_404(request, pk)
+    try:
+        message = services.own_message(message_id, request.user)
+    except RoomError as error:
+        _room_error(request, error)
+        return room, None
+    if message.room_id != room.pk:
+        raise Http404
+    return room, message
+
+
 @login_required
 @require_POST
 def message_react(request, pk, message_id):
@@ -265,10 +277,9 @@ def message_react(request, pk, message_id):
 def message_delete(request, pk, message_id):
     if request.POST.get("confirmed") != "1":
         # Without JavaScript nothing asked "really?" yet: this page does, and removes nothing.
-        room = _room_or_404(request, pk)
-        message = get_object_or_404(
-            Message, pk=message_id, room=room, author=request.user, deleted_at__isnull=True
-        )
+        room, message = _own_message_or_error(request, pk, message_id)
+        if message is None:
+            return redirect("rooms:detail", pk=room.pk)
         return render(request, "rooms/message_delete.html", {"room": room, "message": message})
     return _message_action(
         request,
@@ -280,8 +291,9 @@ def message_delete(request, pk, message_id):
 
 @login_required
 def message_edit(request, pk, message_id):
-    room = _room_or_404(request, pk)
-    message = get_object_or_404(Message, pk=message_id, room=room, author=request.user)
+    room, message = _own_message_or_error(request, pk, message_id)
+    if message is None:
+        return redirect("rooms:detail", pk=room.pk)
     form = MessageForm(request.POST or None, initial={"text": message.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -450,24 +462,9 @@ def member_names(request, pk):
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:200]
     try:
-        page = min(max(int(request.GET.get("seite", "1")), 1), SEARCH_MAX_PAGES)
+        number = int(request.GET.get("seite", "1"))
     except ValueError:
-        page = 1
-    results, has_more = [], False
-    if query:
-        # One more than shown tells whether a next page exists, without counting them all.
-        offset = (page - 1) * SEARCH_PAGE_SIZE
-        results = selectors.search_messages(
-            user=request.user, query=query, limit=SEARCH_PAGE_SIZE + 1, offset=offset
-        )
-        has_more = len(results) > SEARCH_PAGE_SIZE and page < SEARCH_MAX_PAGES
-        results = results[:SEARCH_PAGE_SIZE]
-    context = {
-        "query": query,
-        "results": results,
-        "page": page,
-        "has_more": has_more,
-        "first": (page - 1) * SEARCH_PAGE_SIZE + 1,
-        "last": (page - 1) * SEARCH_PAGE_SIZE + len(results),
-    }
+        number = 1
+    page = selectors.search_page(user=request.user, query=query, number=number) if query else None
+    context = {"query": query, "page": page}
     return render(request, "rooms/search.html", context)

@@ -399,6 +399,43 @@ def test_search_pages_through_more_than_fifty_hits(client, tree, room):
     assert client.get(url, {"q": "Haustür", "seite": "x"}).status_code == 200
 
 
+def test_edit_and_delete_pages_say_why_they_are_refused(client, tree, room):
+    author = make_member(tree["ov"])
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    topic = services.room_create(gliederung=tree["ov"], by=vorstand, name="Thema")
+    mine = services.message_post(room=topic, author=author, text="Meins")
+    theirs = services.message_post(room=topic, author=vorstand, text="Nicht meins")
+    client.force_login(author)
+
+    edit_theirs = client.get(reverse("rooms:edit", args=[topic.pk, theirs.pk]), follow=True)
+    wrong_room = client.get(reverse("rooms:edit", args=[room.pk, mine.pk]))
+    services.room_archive(room=topic, by=vorstand)
+    delete_archived = client.post(reverse("rooms:delete", args=[topic.pk, mine.pk]), follow=True)
+
+    assert "nur deine eigenen Nachrichten" in edit_theirs.content.decode()
+    assert wrong_room.status_code == 404
+    assert delete_archived.redirect_chain[-1][0] == reverse("rooms:detail", args=[topic.pk])
+    assert "archiviert" in delete_archived.content.decode()
+    mine.refresh_from_db()
+    assert mine.deleted_at is None
+
+
+def test_search_pages_stop_at_the_last_allowed_page(tree, room, monkeypatch):
+    from rotesnetz.rooms import selectors
+
+    member = make_member(tree["ov"])
+    monkeypatch.setattr(selectors, "SEARCH_PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "SEARCH_MAX_PAGES", 3)
+    _post_many(room, member, 9, text="Haustür")
+
+    below = selectors.search_page(user=member, query="Haustür", number=0)
+    beyond = selectors.search_page(user=member, query="Haustür", number=7)
+
+    assert (below.number, below.first, below.last, below.has_more) == (1, 1, 2, True)
+    # Hits remain after page 3, but no page after the last allowed one is offered.
+    assert (beyond.number, beyond.first, beyond.last, beyond.has_more) == (3, 5, 6, False)
+
+
 def test_room_list_says_just_now_not_zero_minutes(client, tree, room):
     member = make_member(tree["ov"])
     services.message_post(room=room, author=member, text="Hallo")
