@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rotesnetz.dates import format_moment
+
 
 class AuditEntry(models.Model):
     """Who saw or exported whose personal data, when, and with which filter (§ 22 BDSG).
@@ -79,7 +81,9 @@ class DataExport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+        # Berlin time and the status's label: the audit trail shows this to people.
+        when = format_moment(self.created_at, "numeric_datetime")
+        return f"{self.user_id} {when} ({self.get_status_display()})"
 
     def is_available(self, now=None) -> bool:
         now = now or timezone.now()

@@ -1,7 +1,9 @@
 """The export's overview page: the same data as the JSON files, readable in any browser.
 
 Members who are not programmers open ``uebersicht.html`` instead of reading JSON. Every value
-is escaped (it holds what people typed); nested data becomes nested tables and lists.
+is escaped (it holds what people typed); nested data becomes nested tables and lists. A row
+shows a readable label for its key (``labels.py``) and the key itself, small, as the JSON files
+name it.
 """
 
 from datetime import date, datetime
@@ -13,8 +15,18 @@ from django.utils.translation import gettext as _
 
 from rotesnetz.dates import format_moment
 
+from .labels import label_for
+
 # Deeper than any part's data; a guard against a cycle rendering forever.
 _MAX_DEPTH = 12
+
+
+def _key(key) -> SafeString:
+    """The row heading: the label, and the raw key where it differs."""
+    label, raw = label_for(key), str(key)
+    if label == raw:
+        return escape(label)
+    return format_html('{} <small class="key"><code>{}</code></small>', label, raw)
 
 
 def _value(value, depth: int = 0) -> SafeString:
@@ -26,7 +38,7 @@ def _value(value, depth: int = 0) -> SafeString:
         rows = format_html_join(
             "",
             '<tr><th scope="row">{}</th><td>{}</td></tr>',
-            ((key, _value(item, depth + 1)) for key, item in value.items()),
+            ((_key(key), _value(item, depth + 1)) for key, item in value.items()),
         )
         return format_html('<table class="data">{}</table>', rows)
     if isinstance(value, list | tuple):

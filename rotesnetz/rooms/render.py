@@ -12,6 +12,10 @@ from django.utils import translation
 
 from .models import REACTIONS, Message
 
+# Stands in for the CSRF token in HTML shared by everyone in a room (the cached message list,
+# live frames, the action menus): the page puts its own token in, and so does the script.
+CSRF_MARK = "rn-csrf-token-mark"
+
 
 def reaction_summary(message: Message) -> list[dict]:
     """[{emoji, count, users}] in the fixed order of REACTIONS (uses prefetched reactions)."""
@@ -35,6 +39,7 @@ def message_context(message: Message, *, viewer=None, can_moderate=False, live=F
         "all_reactions": REACTIONS,
         "viewer_id": viewer.pk if viewer else None,
         "can_moderate": can_moderate,
+        "csrf_mark": CSRF_MARK,
     }
 
 

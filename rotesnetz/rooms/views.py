@@ -23,7 +23,7 @@ from rotesnetz.members.models import Gliederung
 from . import selectors, services
 from .forms import HideForm, MessageForm, RoomForm
 from .models import MESSAGE_MAX_LENGTH, REACTIONS, Message, ReadState
-from .render import message_context, message_html
+from .render import CSRF_MARK, message_context, message_html
 from .rules import can_lead_rooms_of, can_moderate_room, can_post, read_verdicts_shared
 from .services import RoomError
 
@@ -83,31 +83,33 @@ def _room_detail(request, pk):
         services.read_mark(
             room=room, user=request.user, message_id=listing["last_id"], first_time=state is None
         )
+    reply_to, reply_mention = _reply_target(request, room)
+    draft = request.session.pop("rooms_draft", "")
     context = {
         "room": room,
-        "messages_html": listing["html"],
+        # The shared list carries a mark where each reaction form's CSRF token goes.
+        "messages_html": _with_csrf_token(request, listing["html"]),
         "has_more": listing["has_more"],
         "oldest_id": listing["oldest_id"],
-        "last_id": listing["last_id"] if not before else 0,
+        # An older page (?vor=) ends before the newest messages: the script then keeps its
+        # messages up to date but adds nothing after them (that would leave a silent gap).
+        "last_id": listing["last_id"],
         "pinned": listing["pinned"],
         "can_post": can_post(request.user, room),
         "can_moderate": can_moderate,
         "form": MessageForm(),
-        "reply_to": _reply_target(request, room),
+        "reply_to": reply_to,
         "mention_mails": state.mention_mails if state else True,
         "server_time": timezone.now().isoformat(),
         "max_length": MESSAGE_MAX_LENGTH,
         "before": before,
         "i18n": _client_texts(),
-        # A refused post comes back into the composer.
-        "draft": request.session.pop("rooms_draft", ""),
+        # A refused post comes back into the composer; a reply within a thread names whom
+        # it answers.
+        "draft": draft or reply_mention,
         "action_templates": _action_templates(request, room),
     }
     return render(request, "rooms/room_detail.html", context)
-
-
-# Stands in for the CSRF token in the cached action menus; each page puts its own token in.
-_CSRF_MARK = "rn-csrf-token-mark"
 
 
 @lru_cache(maxsize=2048)
@@ -118,7 +120,7 @@ def _action_templates_for(room_id: int, language: str) -> str:
             {
                 "room_id": room_id,
                 "all_reactions": REACTIONS,
-                "csrf_token": _CSRF_MARK,
+                "csrf_token": CSRF_MARK,
             },
         )
 
@@ -127,9 +129,12 @@ def _action_templates(request, room) -> str:
     """The action menus the script clones for live messages: the same for everyone in a room
     but the CSRF token, so they are rendered once per room and language (about a third of the
     page's template work) and the token is put in per request."""
-    html = _action_templates_for(room.pk, get_language())
+    return _with_csrf_token(request, _action_templates_for(room.pk, get_language()))
+
+
+def _with_csrf_token(request, html: str) -> str:
     # The template escaped everything it put in; the token is letters and digits only.
-    return mark_safe(html.replace(_CSRF_MARK, get_token(request)))  # noqa: S308  # nosec B308 B703
+    return mark_safe(html.replace(CSRF_MARK, get_token(request)))  # noqa: S308  # nosec B308 B703
 
 
 def _message_listing(room, before: int) -> dict:
@@ -179,18 +184,34 @@ def _client_texts() -> dict[str, str]:
         "edit_label": _("Edit your message"),
         "confirm_delete": _("Delete this message?"),
         "older": _("Load older messages"),
-        "new_messages": _("New messages"),
+        "newer_exist": _("There are newer messages: show the newest"),
+        "queued": _("Not connected: your message will be sent as soon as the connection is back."),
+        "edit_offline": _(
+            "Not connected: your change stays here and can be saved once the connection is back."
+        ),
     }
 
 
-def _reply_target(request, room):
+def _reply_target(request, room) -> tuple[Message | None, str]:
+    """The message a reply without JavaScript (``?antwort=``) goes to, and the mention it
+    starts with: threads are one level deep, so a reply to a reply goes to the thread's first
+    message and mentions the one it answers."""
     try:
         parent_id = int(request.GET.get("antwort", "0"))
     except ValueError:
-        return None
-    if not parent_id:
-        return None
-    return Message.objects.select_related("author").filter(pk=parent_id, room=room).first()
+        return None, ""
+    answered = (
+        Message.objects.select_related("author", "parent__author")
+        .filter(pk=parent_id, room=room)
+        .first()
+        if parent_id
+        else None
+    )
+    if answered is None or answered.parent_id is None:
+        return answered, ""
+    name = answered.author.public_name if answered.author else ""
+    mention = f"@**{name}** " if name and answered.author_id != request.user.pk else ""
+    return answered.parent, mention
 
 
 @login_required
@@ -208,7 +229,11 @@ def message_detail(request, pk, message_id):
     context = message_context(
         message, viewer=request.user, can_moderate=can_moderate_room(request.user, room)
     )
-    return render(request, "rooms/message_detail.html", {"room": room, "item": context})
+    return render(
+        request,
+        "rooms/message_detail.html",
+        {"room": room, "item": context, "can_post": can_post(request.user, room)},
+    )
 
 
 @login_required

@@ -23,11 +23,18 @@
   const olderLink = document.getElementById("older");
 
   let lastId = Number(root.dataset.lastId || 0);
+  // An older page (?vor=) ends before the newest messages: its messages stay up to date, but
+  // nothing is added after them, which would leave a silent gap in the conversation.
+  const history = Boolean(root.dataset.history);
+  const cannotPost = root.classList.contains("rn-cannot-post");
+  const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const csrfToken = csrfInput ? csrfInput.value : "";
   let since = root.dataset.serverTime || "";
   let socket = null;
   let attempt = 0;
   let reconnectTimer = null;
   let ended = false; // access lost, logged out or archived: reconnecting would not help
+  let everConnected = false; // the socket worked here once: while it is down, sends wait
   let lastTyping = 0;
   let lastRead = 0;
   const pending = new Map(); // client id -> {text, parent}
@@ -57,7 +64,36 @@
       const mine = (button.dataset.users || "").split(",").indexOf(userId) !== -1;
       button.classList.toggle("is-mine", mine);
       button.setAttribute("aria-pressed", mine ? "true" : "false");
+      if (cannotPost) button.disabled = true; // counts to read, not buttons to press here
     });
+    // Shared HTML carries a mark where the CSRF token goes (forms post without the script).
+    element.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+      if (input.value === "rn-csrf-token-mark") input.value = csrfToken;
+    });
+  }
+
+  // Where the keyboard focus is inside a message, as child positions: the same place is
+  // found again in the message's new version (a reaction, an edit, a pin replaces it whole).
+  function focusPath(container) {
+    const path = [];
+    for (let node = document.activeElement; node && node !== container; node = node.parentElement) {
+      if (!node.parentElement) return null;
+      path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    }
+    return path;
+  }
+
+  function restoreFocus(container, path, tagName) {
+    let node = container;
+    for (let i = 0; node && i < path.length; i += 1) node = node.children[path[i]];
+    if (!node || node.tagName !== tagName || node.disabled || node.closest("[hidden]")) {
+      node = container.querySelector("summary");
+      if (!node || node.offsetParent === null) {
+        node = container;
+        node.tabIndex = -1;
+      }
+    }
+    node.focus({ preventScroll: true });
   }
 
   function upsert(id, html, position) {
@@ -65,10 +101,23 @@
     const element = fromHtml(html);
     const wasOpen = existing && existing.querySelector("details[open]");
     if (existing) {
+      const focused = existing.contains(document.activeElement) ? document.activeElement : null;
+      const path = focused && focusPath(existing);
+      const editor = existing.querySelector(".rn-editor");
       existing.replaceWith(element);
       // A deleted message has no actions left to keep open.
       const details = wasOpen && element.querySelector("details");
       if (details) details.open = true;
+      // An edit in progress survives a new version of its message (a reaction, a resync):
+      // what the member typed is not thrown away.
+      const body = element.querySelector(".rn-msg-body");
+      const editable = body && !element.classList.contains("is-deleted") && !element.classList.contains("is-hidden");
+      if (editor && editable) {
+        body.hidden = true;
+        body.after(editor);
+      }
+      if (focused && editor && editable && editor.contains(focused)) focused.focus({ preventScroll: true });
+      else if (path) restoreFocus(element, path, focused.tagName);
       return;
     }
     const empty = document.getElementById("no-messages");
@@ -89,6 +138,13 @@
     const nearBottom = window.innerHeight + window.scrollY >= document.body.offsetHeight - 200;
     upsert(id, html, "bottom");
     if (id > lastId) lastId = id;
+    const author = Number(log.querySelector("#m-" + id).dataset.author);
+    if (typers.has(author)) {
+      // Their message is here: they are not typing it any more.
+      clearTimeout(typers.get(author).timer);
+      typers.delete(author);
+      renderTyping();
+    }
     // Follow the conversation. A composer that does not stick to the bottom (large text) is
     // kept in view below the new message while one writes in it: the focus stays visible.
     const composerInFlow = form && !form.classList.contains("is-sticky");
@@ -126,6 +182,7 @@
       if (ws !== socket) return;
       attempt = 0;
       awaitingPong = 0;
+      everConnected = true;
       setState("online");
       send({ type: "hello", after: lastId, since: since });
       send({ type: "presence" });
@@ -223,6 +280,10 @@
   function handle(frame) {
     switch (frame.type) {
       case "message":
+        if (history) {
+          showNewerExist();
+          break;
+        }
         if (frame.prev && lastId && frame.prev > lastId) {
           // A broadcast went missing (the server or its channel layer hiccuped): fetch it.
           send({ type: "hello", after: lastId, since: since });
@@ -230,17 +291,22 @@
         addNew(frame.id, frame.html);
         break;
       case "message_updated":
-        if (document.getElementById("m-" + frame.id) || frame.id > lastId) addNew(frame.id, frame.html);
+        if (document.getElementById("m-" + frame.id)) upsert(frame.id, frame.html);
+        else if (!history && frame.id > lastId) addNew(frame.id, frame.html);
         break;
       case "backlog":
-        frame.messages.forEach(function (m) {
-          addNew(m.id, m.html);
-        });
+        if (history) {
+          if (frame.messages.length) showNewerExist();
+        } else {
+          frame.messages.forEach(function (m) {
+            addNew(m.id, m.html);
+          });
+        }
         frame.updated.forEach(function (m) {
           if (document.getElementById("m-" + m.id)) upsert(m.id, m.html);
         });
         since = frame.server_time;
-        if (frame.has_more) send({ type: "hello", after: lastId, since: since });
+        if (frame.has_more && !history) send({ type: "hello", after: lastId, since: since });
         break;
       case "history":
         const first = log.firstElementChild;
@@ -269,6 +335,7 @@
         break;
       case "ack":
         pending.delete(frame.ref);
+        if (form) showQueued();
         break;
       case "error":
         showError(frame);
@@ -280,6 +347,32 @@
         showPresence(frame.users);
         break;
     }
+  }
+
+  function showNewerExist() {
+    if (document.getElementById("newer-note")) return;
+    const note = document.createElement("p");
+    note.id = "newer-note";
+    note.className = "alert alert-info py-2";
+    const link = document.createElement("a");
+    link.href = location.pathname + "#neueste";
+    link.textContent = texts.newer_exist;
+    note.appendChild(link);
+    log.after(note);
+  }
+
+  function showQueued() {
+    if (!pending.size) {
+      const note = document.getElementById("queued-note");
+      if (note) note.remove();
+      return;
+    }
+    const note = document.getElementById("queued-note") || document.createElement("p");
+    note.id = "queued-note";
+    note.className = "small text-body-secondary mb-1";
+    note.setAttribute("role", "status");
+    note.textContent = texts.queued;
+    if (!note.parentNode) form.prepend(note);
   }
 
   function showError(frame) {
@@ -295,6 +388,7 @@
       const item2 = pending.get(frame.ref);
       pending.delete(frame.ref);
       if (textarea && !textarea.value) textarea.value = item2.text;
+      if (form) showQueued();
     }
   }
 
@@ -332,7 +426,7 @@
   }
 
   function markRead() {
-    if (document.hidden || !lastId || lastId <= lastRead) return;
+    if (history || document.hidden || !lastId || lastId <= lastRead) return;
     if (send({ type: "read", id: lastId })) lastRead = lastId;
   }
 
@@ -345,7 +439,11 @@
 
   if (form) {
     form.addEventListener("submit", function (event) {
-      if (!socket || socket.readyState !== WebSocket.OPEN) return; // plain form post
+      const open = socket && socket.readyState === WebSocket.OPEN;
+      // Without a working socket (never connected here, e.g. blocked by a proxy) the form
+      // posts as a plain form. A socket that worked and is reconnecting, or a device that is
+      // offline, keeps the message and sends it on reconnect: posting would leave the page.
+      if (ended || (!open && !everConnected && navigator.onLine !== false)) return;
       event.preventDefault();
       const text = textarea.value.trim();
       if (!text) return;
@@ -356,6 +454,7 @@
       textarea.value = "";
       clearReply();
       hideSuggestions();
+      showQueued();
     });
     textarea.addEventListener("keydown", function (event) {
       if (event.isComposing) return;
@@ -400,10 +499,29 @@
   }
 
   function setReply(id) {
-    const message = document.getElementById("m-" + id);
+    let message = document.getElementById("m-" + id);
     if (!message || !parentInput) return;
+    const answered = message.querySelector(".rn-msg-author").textContent;
+    let name = answered;
+    if (message.dataset.parent) {
+      // Threads are one level deep: a reply to a reply goes to the thread's first message
+      // and mentions the one it answers.
+      parentInput.value = message.dataset.parent;
+      const first = document.getElementById("m-" + message.dataset.parent);
+      const link = message.querySelector(".rn-msg-reply a");
+      name = first ? first.querySelector(".rn-msg-author").textContent : null;
+      document.getElementById("reply-text").textContent = name
+        ? texts.reply_to.replace("%(name)s", name)
+        : link.textContent;
+      const mention = "@**" + answered + "** ";
+      if (message.dataset.author !== userId && textarea.value.indexOf(mention) === -1) {
+        textarea.value = mention + textarea.value;
+      }
+      document.getElementById("reply-indicator").classList.remove("d-none");
+      textarea.focus();
+      return;
+    }
     parentInput.value = id;
-    const name = message.querySelector(".rn-msg-author").textContent;
     document.getElementById("reply-text").textContent = texts.reply_to.replace("%(name)s", name);
     document.getElementById("reply-indicator").classList.remove("d-none");
     textarea.focus();
@@ -498,10 +616,7 @@
       event.preventDefault();
       return;
     }
-    // Offline: the form posts normally; live-inserted messages have no CSRF token of their own.
-    if (!actionForm.querySelector("[name=csrfmiddlewaretoken]") && form) {
-      actionForm.appendChild(form.querySelector("[name=csrfmiddlewaretoken]").cloneNode());
-    }
+    // Not connected: the form posts normally.
     if (action === "delete") {
       // Asked above already: the server does not need to ask again.
       const confirmed = document.createElement("input");
@@ -570,9 +685,12 @@
         area.focus();
         const close = function () {
           editor.remove();
-          body.hidden = false;
+          // The message may have been replaced by a newer version meanwhile (upsert).
+          const current = document.getElementById("m-" + message.dataset.id);
+          if (!current) return;
+          current.querySelector(".rn-msg-body").hidden = false;
           // Back where the member started: the message's action menu.
-          const summary = message.querySelector("summary");
+          const summary = current.querySelector("summary");
           if (summary) summary.focus();
         };
         cancelButton.addEventListener("click", close);
@@ -587,7 +705,11 @@
         });
         editor.addEventListener("submit", function (event) {
           event.preventDefault();
-          send({ type: "edit", id: Number(message.dataset.id), text: area.value });
+          if (!send({ type: "edit", id: Number(message.dataset.id), text: area.value })) {
+            // Not connected: the change stays in the editor until it can be saved.
+            showError({ message: texts.edit_offline });
+            return;
+          }
           close();
         });
       });
@@ -625,12 +747,14 @@
   log.querySelectorAll(".rn-msg").forEach(decorate);
   // A conversation opens at its newest message (a link to one message keeps its anchor, and
   // older pages keep their place). On a phone the top of the page is fifty messages back.
-  if (!location.hash && !/[?&]vor=/.test(location.search) && log.lastElementChild) {
+  const toNewest = !location.hash || location.hash === "#neueste";
+  if (toNewest && !history && log.lastElementChild) {
     log.lastElementChild.scrollIntoView({ block: "end" });
   }
   if (root.dataset.archived) {
-    ended = true;
-    setState("archived"); // nothing happens here any more: no socket, no reconnect attempts
+    ended = true; // nothing happens here any more: no socket, no reconnect attempts
+    setState("archived");
+    stateEl.hidden = true; // the page says so above already
   } else {
     connect();
   }

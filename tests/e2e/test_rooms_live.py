@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from rotesnetz.rooms.models import Message, Room
@@ -20,8 +21,9 @@ def _login(page, email):
 
 
 def _write(page, text):
-    page.get_by_label("Deine Nachricht").fill(text)
-    page.get_by_label("Deine Nachricht").press("Enter")
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+    composer.fill(text)
+    composer.press("Enter")
 
 
 def test_live_messages_and_resync_after_going_offline(new_page):
@@ -135,3 +137,83 @@ def test_a_room_archived_while_open_says_so_and_keeps_the_draft(new_page):
     expect(page.locator("#conn-state")).to_have_attribute("data-state", "archived")
     page.wait_for_timeout(1500)
     assert refused == []
+
+
+def test_older_pages_offline_sends_and_focus(new_page):
+    """An older page gets no newest messages glued to it; a send or an edit while the
+    connection is down waits instead of leaving the page; a reaction keeps the focus."""
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    dora = make_member(tree["ov"], name="Dora", email="dora-e2e@example.org")
+    emil = make_member(tree["ov"], name="Emil", email="emil-e2e@example.org")
+    frieda = make_member(tree["ov"], name="Frieda", email="frieda-e2e@example.org")
+
+    def post_many():
+        with override_settings(ROOM_RATE_LIMIT=(10_000, 10)):
+            return [
+                services.message_post(room=room, author=emil, text=f"Beitrag {number}")
+                for number in range(60)
+            ]
+
+    posted = _in_other_thread(post_many)
+    page = new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, dora.email)
+
+    # An older page: it ends with "Beitrag 9" and stays that way while the room goes on.
+    page.goto(f"/raeume/{room.pk}/?vor={posted[10].pk}")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    log = page.get_by_role("log")
+    expect(log.locator("article").last).to_contain_text("Beitrag 9")
+    _in_other_thread(services.message_post, room=room, author=frieda, text="Ganz neu")
+    expect(page.get_by_role("link", name=re.compile("neuere Nachrichten"))).to_be_visible()
+    expect(log.locator("article", has_text="Ganz neu")).to_have_count(0)
+    expect(log.locator("article", has_text="Beitrag 50")).to_have_count(0)
+    expect(log.locator("article").last).to_contain_text("Beitrag 9")
+
+    # The newest page: a reaction from the keyboard keeps the focus on the menu.
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    newest = log.locator("article", has_text="Ganz neu")
+    newest.locator("summary").focus()
+    page.keyboard.press("Enter")
+    newest.get_by_role("button", name="Mit 👍 reagieren").focus()
+    page.keyboard.press("Enter")
+    expect(newest.locator(".rn-msg-reactions .rn-reaction")).to_have_text("👍 1")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "Mit 👍 reagieren"
+
+    # Offline: an edit stays in its editor, a new message waits and goes out on reconnect.
+    _write(page, "Meine erste Zeile")
+    expect(log.locator("article", has_text="Meine erste Zeile")).to_have_count(1)
+    own = page.locator(
+        "#" + log.locator("article", has_text="Meine erste Zeile").get_attribute("id")
+    )
+    own.locator("summary").click()
+    own.get_by_role("link", name="Bearbeiten").click()
+    editor = own.get_by_label("Deine Nachricht bearbeiten")
+    expect(editor).to_be_visible()
+    page.context.set_offline(True)
+    expect(page.locator("#conn-state")).to_have_attribute(
+        "data-state", re.compile("offline|connecting")
+    )
+    editor.fill("Meine geänderte Zeile")
+    editor.press("Enter")
+    expect(page.locator("#room-errors")).to_contain_text("Keine Verbindung")
+    expect(editor).to_have_value("Meine geänderte Zeile")
+    _write(page, "Geschrieben im Funkloch")
+    expect(page.locator("#queued-note")).to_contain_text("sobald die Verbindung")
+    assert page.url.endswith(f"/raeume/{room.pk}/")
+    page.context.set_offline(False)
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online", timeout=30000)
+    expect(log.locator("article", has_text="Geschrieben im Funkloch")).to_have_count(1)
+    expect(page.locator("#queued-note")).to_have_count(0)
+    # Reconnecting brought a new version of the message: the edit in progress is still there.
+    expect(editor).to_have_value("Meine geänderte Zeile")
+    editor.press("Enter")
+    expect(own.locator(".rn-msg-body")).to_contain_text("Meine geänderte Zeile")
+    assert Message.objects.filter(room=room, text="Geschrieben im Funkloch").count() == 1
+    assert errors == []

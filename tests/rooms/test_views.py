@@ -473,3 +473,68 @@ def test_a_hidden_message_offers_its_menu_to_moderators_only(client, tree, room)
     detail = client.get(reverse("rooms:message", args=[room.pk, message.pk])).content.decode()
 
     assert 'class="rn-msg-actions rn-mod-only rn-mod-menu"' in detail
+
+
+def test_reaction_buttons_under_messages_work_without_javascript(tree, room):
+    from django.test import Client
+
+    author = make_member(tree["ov"])
+    reader = make_member(tree["ov"])
+    message = services.message_post(room=room, author=author, text="Gute Idee")
+    services.reaction_toggle(message_id=message.pk, by=author, emoji="👍")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+
+    page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    # The shared message list carries this page's token, not the mark it is cached with.
+    assert "rn-csrf-token-mark" not in page
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = client.post(
+        reverse("rooms:react", args=[room.pk, message.pk]),
+        {"emoji": "👍", "csrfmiddlewaretoken": token},
+    )
+
+    assert response.status_code == 302
+    assert Reaction.objects.filter(message=message, user=reader).exists()
+
+
+def test_an_older_page_tells_the_script_where_it_ends(client, tree, room):
+    member = make_member(tree["ov"])
+    posted = _post_many(room, member, 5)
+    client.force_login(member)
+
+    older = client.get(reverse("rooms:detail", args=[room.pk]), {"vor": posted[3].pk})
+    newest = client.get(reverse("rooms:detail", args=[room.pk]))
+
+    assert f'data-last-id="{posted[2].pk}" data-history="1"' in older.content.decode()
+    assert f'data-last-id="{posted[4].pk}" data-server-time' in newest.content.decode()
+
+
+def test_a_reply_to_a_reply_without_javascript_stays_in_the_thread(client, tree, room):
+    mona = make_member(tree["ov"], name="Mona")
+    maria = make_member(tree["ov"], name="Maria")
+    first = services.message_post(room=room, author=mona, text="Wer kommt mit?")
+    answer = services.message_post(room=room, author=maria, text="Ich!", parent_id=first.pk)
+    client.force_login(make_member(tree["ov"]))
+
+    page = client.get(reverse("rooms:detail", args=[room.pk]), {"antwort": answer.pk})
+    html = page.content.decode()
+
+    assert f'name="parent" id="id_parent" value="{first.pk}"' in html
+    assert "Antwort an Mona" in html
+    assert f"@**{maria.public_name}** </textarea>" in html
+
+
+def test_announcement_rooms_offer_members_no_replies_or_reactions(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+    news = services.room_create(gliederung=tree["ov"], by=vorstand, name="News", read_only=True)
+    message = services.message_post(room=news, author=vorstand, text="Termin am Montag")
+    client.force_login(member)
+
+    page = client.get(reverse("rooms:detail", args=[news.pk])).content.decode()
+    single = client.get(reverse("rooms:message", args=[news.pk, message.pk])).content.decode()
+
+    assert "rn-cannot-post" in page
+    assert "rn-cannot-post" in single
+    assert '<details class="rn-msg-actions" open>' in single
