@@ -46,7 +46,7 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{format_moment(self.created_at, 'numeric_datetime')} {self.action}"
 
 
 class ExportStatus(models.TextChoices):
@@ -179,7 +179,7 @@ class ConsentRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.text} {self.action} {self.at:%Y-%m-%d}"
+        return f"{self.text} {self.action} {format_moment(self.at, 'numeric_date')}"
 
 
 class LegalPageKind(models.TextChoices):

@@ -35,7 +35,7 @@ from rotesnetz.websocket_close import FRAME_SEND
 from . import fanout, presence, render, selectors, services
 from .groups import CONTROL_GROUP, room_group, session_tag
 from .models import Room
-from .rules import read_verdicts_shared, room_with_verdict
+from .rules import can_post, read_verdicts_shared, room_with_verdict
 from .services import RoomError
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ CLOSE_HUB_LOST = 1012  # "service restart": the client reconnects and resyncs
 SLOW_CLIENT_SECONDS = 10
 PRESENCE_TOUCH_SECONDS = 60
 TYPING_INTERVAL_SECONDS = 2
+# Events a socket gets only once its handshake is done (the client asks for what it missed).
+_LIVE_EVENTS = frozenset({"chat.broadcast", "chat.typing", "chat.presence", "chat.pins"})
 
 
 def _language(scope) -> str:
@@ -153,6 +155,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.directory = None
         self.accepted = False
         self.deferred: list[dict] = []
+        self.may_post: bool | None = None  # as the page showed it: told at the first check
         self.layer = get_channel_layer()
         self.socket_id = uuid.uuid4().hex
         self.language = _language(self.scope)
@@ -274,12 +277,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return result
 
     @database_sync_to_async
-    def _close_code_now(self) -> int | None:
-        """For events that ask every socket to look again (removal, room settings)."""
-        room, close_code = _verdict_for_open_socket(self.user, self.room.pk)
-        if room is not None:
+    def _close_code_now(self) -> tuple[int | None, bool]:
+        """For events that ask every socket to look again (removal, room settings): the close
+        code if the socket must close, and whether the member may still write here."""
+        with read_verdicts_shared():
+            room, close_code = _verdict_for_open_socket(self.user, self.room.pk)
+            if room is None:
+                return close_code, False
             self.room = room
-        return close_code
+            return None, can_post(self.user, room)
 
     # --- commands -------------------------------------------------------------------------
 
@@ -417,7 +423,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def room_event(self, event: dict) -> None:
         """Called by the RoomHub for every event of this room, synchronously."""
         kind = event["type"]
-        if not self.accepted and kind in {"chat.broadcast", "chat.typing", "chat.presence"}:
+        if not self.accepted and kind in _LIVE_EVENTS:
             return
         if kind == "chat.broadcast":
             frames = event["frames"]
@@ -427,7 +433,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         elif kind == "chat.typing":
             if event["user"] != self.user.pk:
                 self.outlet.push(event["text"], fanout.wire(event, "", event["text"]))
-        elif kind == "chat.presence":
+        elif kind in {"chat.presence", "chat.pins"}:
             self.outlet.push(event["text"], fanout.wire(event, "", event["text"]))
         else:
             self.control_event(event)
@@ -476,9 +482,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _access_check(self):
         if self.room is None:
             return
-        close_code = await self._close_code_now()
+        close_code, may_post = await self._close_code_now()
         if close_code is not None:
             await self.close(code=close_code)
+        elif may_post != self.may_post:
+            # E.g. the room became announcements-only: the page closes or opens its composer.
+            self.may_post = may_post
+            await self._send_json({"type": "room", "can_post": may_post})
 
 
 def _log_failure(task: asyncio.Task) -> None:

@@ -6,6 +6,7 @@ always in the database, and a reconnecting client can fetch it by id.
 
 import contextlib
 import functools
+import json
 import logging
 import re
 from contextlib import contextmanager
@@ -144,6 +145,23 @@ def _after_commit_broadcast(kind: str, message: Message) -> None:
         transaction.on_commit(lambda: _broadcast_message(kind, message.pk, message))
     else:
         transaction.on_commit(lambda: _broadcast_message(kind, message.pk))
+
+
+def _after_commit_pins(message: Message) -> None:
+    """Tell the room's open pages their new list of pins (a pin, an unpin, or a pinned
+    message deleted, hidden or shown again)."""
+
+    def send():
+        from .selectors import pinned_messages
+
+        pins = [
+            {"id": m.pk, "text": plain_text(m.text, 100)}
+            for m in pinned_messages(room=Room(pk=message.room_id))
+        ]
+        text = json.dumps({"type": "pins", "pins": pins}, ensure_ascii=False)
+        _group_send(room_group(message.room_id), {"type": "chat.pins", "text": text})
+
+    transaction.on_commit(send)
 
 
 def room_pages_forget(*, room_ids) -> None:
@@ -457,6 +475,7 @@ def message_edit(*, message_id: int, by: User, text: str) -> Message:
 
 def message_delete(*, message_id: int, by: User) -> Message:
     message = own_message(message_id, by)
+    was_pinned = message.pinned_at is not None
     with transaction.atomic():
         # The words are gone for good; the place in the conversation stays.
         message.text = ""
@@ -467,6 +486,8 @@ def message_delete(*, message_id: int, by: User) -> Message:
         Mention.objects.filter(message=message).delete()
         Reaction.objects.filter(message=message).delete()
         _after_commit_broadcast("message_updated", message)
+        if was_pinned:
+            _after_commit_pins(message)
     return message
 
 
@@ -499,6 +520,8 @@ def message_hide(*, message_id: int, by: User, reason: str) -> Message:
             reason=reason,
         )
         _after_commit_broadcast("message_updated", message)
+        if message.pinned_at:
+            _after_commit_pins(message)
     return message
 
 
@@ -513,6 +536,8 @@ def message_unhide(*, message_id: int, by: User) -> Message:
             room=message.room, actor=by, action=ModerationAction.UNHIDE, message=message
         )
         _after_commit_broadcast("message_updated", message)
+        if message.pinned_at:
+            _after_commit_pins(message)
     return message
 
 
@@ -530,6 +555,7 @@ def message_pin(*, message_id: int, by: User, pinned: bool) -> Message:
             message=message,
         )
         _after_commit_broadcast("message_updated", message)
+        _after_commit_pins(message)
     return message
 
 

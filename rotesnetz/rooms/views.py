@@ -185,6 +185,10 @@ def _client_texts() -> dict[str, str]:
         "confirm_delete": _("Delete this message?"),
         "older": _("Load older messages"),
         "newer_exist": _("There are newer messages: show the newest"),
+        "read_only": _("Only moderators can write in this room."),
+        "can_post_now": _(
+            "You can write in this room now. Reload the page to get the message box."
+        ),
         "queued": _("Not connected: your message will be sent as soon as the connection is back."),
         "edit_offline": _(
             "Not connected: your change stays here and can be saved once the connection is back."

@@ -346,6 +346,63 @@
       case "presence":
         showPresence(frame.users);
         break;
+      case "pins":
+        showPins(frame.pins);
+        break;
+      case "room":
+        mayPost(frame.can_post);
+        break;
+    }
+  }
+
+  function showPins(pins) {
+    const section = document.getElementById("pinned");
+    const list = section.querySelector("ul");
+    list.replaceChildren();
+    pins.forEach(function (pin) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = "#m-" + pin.id; // not on this page: the click handler opens its page
+      link.textContent = pin.text;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    section.hidden = pins.length === 0;
+  }
+
+  function mayPost(allowed) {
+    // The room's settings changed while the page is open (e.g. announcements only).
+    root.classList.toggle("rn-cannot-post", !allowed);
+    log.querySelectorAll(".rn-reaction").forEach(function (button) {
+      button.disabled = !allowed;
+    });
+    const note = document.getElementById("posting-note");
+    if (!form) {
+      if (allowed && !note) {
+        const hint = document.createElement("p");
+        hint.id = "posting-note";
+        hint.className = "alert alert-info py-2";
+        hint.textContent = texts.can_post_now;
+        log.after(hint);
+      } else if (!allowed && note) {
+        note.remove();
+      }
+      return;
+    }
+    // What was typed stays readable (and can be copied) while it cannot be sent.
+    form.querySelectorAll("button").forEach(function (button) {
+      button.disabled = !allowed;
+    });
+    textarea.readOnly = !allowed;
+    if (!allowed && !note) {
+      const hint = document.createElement("p");
+      hint.id = "posting-note";
+      hint.className = "small text-body-secondary mb-1";
+      hint.setAttribute("role", "status");
+      hint.textContent = texts.read_only;
+      form.prepend(hint);
+    } else if (allowed && note) {
+      note.remove();
     }
   }
 

@@ -141,7 +141,9 @@ def test_a_room_archived_while_open_says_so_and_keeps_the_draft(new_page):
 
 def test_older_pages_offline_sends_and_focus(new_page):
     """An older page gets no newest messages glued to it; a send or an edit while the
-    connection is down waits instead of leaving the page; a reaction keeps the focus."""
+    connection is down waits instead of leaving the page; a reaction keeps the focus; pins
+    and announcements-only mode arrive live."""
+    from rotesnetz.members.models import MembershipRole
     from rotesnetz.rooms import services
 
     tree = make_tree()
@@ -216,4 +218,23 @@ def test_older_pages_offline_sends_and_focus(new_page):
     editor.press("Enter")
     expect(own.locator(".rn-msg-body")).to_contain_text("Meine geänderte Zeile")
     assert Message.objects.filter(room=room, text="Geschrieben im Funkloch").count() == 1
+
+    # A pin and announcements-only mode reach the open page without a reload.
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    _in_other_thread(services.message_pin, message_id=posted[59].pk, by=vorstand, pinned=True)
+    pins = page.get_by_role("region", name="Angeheftet")
+    expect(pins.get_by_role("link", name="Beitrag 59")).to_be_visible()
+    page.get_by_label("Deine Nachricht", exact=True).fill("Noch nicht gesendet")
+    _in_other_thread(
+        services.room_update,
+        room=room,
+        by=vorstand,
+        name=room.name,
+        topic="",
+        visibility=room.visibility,
+        read_only=True,
+    )
+    expect(page.locator("#posting-note")).to_contain_text("nur die Moderation")
+    expect(page.get_by_role("button", name="Senden")).to_be_disabled()
+    expect(page.get_by_label("Deine Nachricht", exact=True)).to_have_value("Noch nicht gesendet")
     assert errors == []

@@ -358,3 +358,38 @@ async def test_each_message_names_its_predecessor_so_clients_see_gaps(world):
     assert (frame["id"], frame["prev"]) == (seen.pk, lost.pk)
     assert [m["id"] for m in backlog["messages"]] == [lost.pk, seen.pk]
     await bob.disconnect()
+
+
+async def test_pins_and_announcement_mode_reach_open_pages(world):
+    """The pinned list and whether one may write change on open pages without a reload."""
+    topic = await sync_to_async(Room.objects.create)(gliederung=world["tree"]["ov"], name="Thema")
+    vorstand = await sync_to_async(make_member)(world["tree"]["ov"], MembershipRole.VORSTAND)
+    message = await sync_to_async(services.message_post)(
+        room=topic, author=world["bob"], text="Treffpunkt: **Rathaus**, 18 Uhr"
+    )
+    alice, connected, _ = await _open(world["alice"], topic.pk)
+    assert connected
+
+    await sync_to_async(services.message_pin)(message_id=message.pk, by=vorstand, pinned=True)
+    pinned = await _next(alice, "pins")
+    await sync_to_async(services.message_pin)(message_id=message.pk, by=vorstand, pinned=False)
+    unpinned = await _next(alice, "pins")
+    await sync_to_async(services.room_update)(
+        room=topic, by=vorstand, name="Thema", topic="", visibility=topic.visibility, read_only=True
+    )
+    closed = await _next(alice, "room")
+    await sync_to_async(services.room_update)(
+        room=topic,
+        by=vorstand,
+        name="Thema",
+        topic="",
+        visibility=topic.visibility,
+        read_only=False,
+    )
+    opened = await _next(alice, "room")
+
+    assert pinned["pins"] == [{"id": message.pk, "text": "Treffpunkt: Rathaus, 18 Uhr"}]
+    assert unpinned["pins"] == []
+    assert closed["can_post"] is False
+    assert opened["can_post"] is True
+    await alice.disconnect()
