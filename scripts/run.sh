@@ -11,6 +11,9 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 # Links in the platform's own mails (and calendar files) point where it runs.
 export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
+# The demo shows the platform's own error pages (German, with the site's navigation), not
+# Django's technical ones with every URL pattern; DEBUG=1 make run brings those back.
+export DEBUG="${DEBUG:-0}"
 say "Datenbank migrieren und Demo laden"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py demo
