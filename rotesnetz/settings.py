@@ -52,6 +52,7 @@ if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "rotesnetz.members.errors.csrf_failure"
 
 # --- Applications ---------------------------------------------------------------------------
 

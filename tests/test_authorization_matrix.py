@@ -378,7 +378,7 @@ ROUTES: dict[str, Route] = {
         data={"emoji": "👍"},
     ),
     "raeume/<int:pk>/n/<int:message_id>/bearbeiten/": Route(
-        "in in nf ok nf nf nf nf nf nf", path=P("/raeume/{room}/n/{message}/bearbeiten/")
+        "in in nf ok no no nf nf nf no", path=P("/raeume/{room}/n/{message}/bearbeiten/")
     ),
     "raeume/<int:pk>/n/<int:message_id>/loeschen/": Route(
         "in in nf done no no nf nf nf no",

@@ -12,6 +12,12 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    # Mostly a page left open until the session ended, or cookies cleared meanwhile: say
+    # what to do instead of Django's technical page (``reason`` is for developers).
+    return render(request, "errors/403_csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
