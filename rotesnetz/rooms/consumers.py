@@ -155,7 +155,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.directory = None
         self.accepted = False
         self.deferred: list[dict] = []
-        self.may_post: bool | None = None  # as the page showed it: told at the first check
+        # (may post, announcements only) as the page knows it: told at the first check.
+        self.may_post: tuple[bool, bool] | None = None
         self.layer = get_channel_layer()
         self.socket_id = uuid.uuid4().hex
         self.language = _language(self.scope)
@@ -485,10 +486,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         close_code, may_post = await self._close_code_now()
         if close_code is not None:
             await self.close(code=close_code)
-        elif may_post != self.may_post:
+        elif (may_post, self.room.read_only) != self.may_post:
             # E.g. the room became announcements-only: the page closes or opens its composer.
-            self.may_post = may_post
-            await self._send_json({"type": "room", "can_post": may_post})
+            self.may_post = (may_post, self.room.read_only)
+            await self._send_json(
+                {"type": "room", "can_post": may_post, "read_only": self.room.read_only}
+            )
 
 
 def _log_failure(task: asyncio.Task) -> None:

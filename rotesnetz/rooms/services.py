@@ -470,6 +470,8 @@ def message_edit(*, message_id: int, by: User, text: str) -> Message:
         message.edited_at = timezone.now()
         message.save(update_fields=["text", "html", "edited_at", "updated_at"])
         _after_commit_broadcast("message_updated", message)
+        if message.pinned_at:
+            _after_commit_pins(message)
     return message
 
 

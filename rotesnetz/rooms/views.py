@@ -190,6 +190,7 @@ def _client_texts() -> dict[str, str]:
             "You can write in this room now. Reload the page to get the message box."
         ),
         "queued": _("Not connected: your message will be sent as soon as the connection is back."),
+        "action_offline": _("Not connected: this works again once the connection is back."),
         "edit_offline": _(
             "Not connected: your change stays here and can be saved once the connection is back."
         ),

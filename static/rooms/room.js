@@ -37,6 +37,7 @@
   let everConnected = false; // the socket worked here once: while it is down, sends wait
   let lastTyping = 0;
   let lastRead = 0;
+  let prefilledMention = ""; // put in by a reply within a thread
   const pending = new Map(); // client id -> {text, parent}
   const typers = new Map(); // user id -> {name, timer}
 
@@ -75,6 +76,18 @@
   // Where the keyboard focus is inside a message, as child positions: the same place is
   // found again in the message's new version (a reaction, an edit, a pin replaces it whole).
   function focusPath(container) {
+    // A button of a form (a reaction, pin, delete) is found again by what it does: chips
+    // are sorted by emoji, so a new reaction moves the others.
+    const active = document.activeElement;
+    const owner = active.closest("form");
+    if (owner && container.contains(owner)) {
+      const emoji = owner.querySelector("[name=emoji]");
+      return {
+        area: owner.closest(".rn-msg-reactions") ? ".rn-msg-reactions" : ".rn-msg-action-list",
+        action: owner.getAttribute("action"),
+        emoji: emoji ? emoji.value : null,
+      };
+    }
     const path = [];
     for (let node = document.activeElement; node && node !== container; node = node.parentElement) {
       if (!node.parentElement) return null;
@@ -83,9 +96,23 @@
     return path;
   }
 
+  function sameForm(container, key) {
+    const area = container.querySelector(key.area);
+    if (!area) return null;
+    const forms = Array.from(area.querySelectorAll("form")).filter(function (candidate) {
+      const emoji = candidate.querySelector("[name=emoji]");
+      return candidate.getAttribute("action") === key.action && (emoji ? emoji.value : null) === key.emoji;
+    });
+    return forms.length ? forms[0].querySelector("button") : null;
+  }
+
   function restoreFocus(container, path, tagName) {
     let node = container;
-    for (let i = 0; node && i < path.length; i += 1) node = node.children[path[i]];
+    if (Array.isArray(path)) {
+      for (let i = 0; node && i < path.length; i += 1) node = node.children[path[i]];
+    } else {
+      node = sameForm(container, path);
+    }
     if (!node || node.tagName !== tagName || node.disabled || node.closest("[hidden]")) {
       node = container.querySelector("summary");
       if (!node || node.offsetParent === null) {
@@ -138,13 +165,7 @@
     const nearBottom = window.innerHeight + window.scrollY >= document.body.offsetHeight - 200;
     upsert(id, html, "bottom");
     if (id > lastId) lastId = id;
-    const author = Number(log.querySelector("#m-" + id).dataset.author);
-    if (typers.has(author)) {
-      // Their message is here: they are not typing it any more.
-      clearTimeout(typers.get(author).timer);
-      typers.delete(author);
-      renderTyping();
-    }
+    stopTyping(Number(log.querySelector("#m-" + id).dataset.author));
     // Follow the conversation. A composer that does not stick to the bottom (large text) is
     // kept in view below the new message while one writes in it: the focus stays visible.
     const composerInFlow = form && !form.classList.contains("is-sticky");
@@ -281,6 +302,7 @@
     switch (frame.type) {
       case "message":
         if (history) {
+          stopTyping(frame.author);
           showNewerExist();
           break;
         }
@@ -336,6 +358,8 @@
       case "ack":
         pending.delete(frame.ref);
         if (form) showQueued();
+        // Written on an older page: it is stored; the newest messages show it in place.
+        if (history && !pending.size) location.assign(location.pathname + "#neueste");
         break;
       case "error":
         showError(frame);
@@ -351,6 +375,7 @@
         break;
       case "room":
         mayPost(frame.can_post);
+        document.getElementById("announcements-note").hidden = !frame.read_only;
         break;
     }
   }
@@ -378,6 +403,8 @@
     });
     const note = document.getElementById("posting-note");
     if (!form) {
+      const readOnlyNote = document.getElementById("read-only-note");
+      if (readOnlyNote) readOnlyNote.hidden = allowed;
       if (allowed && !note) {
         const hint = document.createElement("p");
         hint.id = "posting-note";
@@ -462,6 +489,14 @@
     renderTyping();
   }
 
+  function stopTyping(author) {
+    // Their message is here: they are not typing it any more.
+    if (!typers.has(author)) return;
+    clearTimeout(typers.get(author).timer);
+    typers.delete(author);
+    renderTyping();
+  }
+
   function renderTyping() {
     if (typers.size === 0) typingEl.textContent = "";
     else if (typers.size === 1) typingEl.textContent = texts.typing.replace("%(name)s", typers.values().next().value.name);
@@ -500,6 +535,10 @@
       // Without a working socket (never connected here, e.g. blocked by a proxy) the form
       // posts as a plain form. A socket that worked and is reconnecting, or a device that is
       // offline, keeps the message and sends it on reconnect: posting would leave the page.
+      if (textarea.readOnly) {
+        event.preventDefault(); // closed meanwhile: the text stays for copying
+        return;
+      }
       if (ended || (!open && !everConnected && navigator.onLine !== false)) return;
       event.preventDefault();
       const text = textarea.value.trim();
@@ -542,7 +581,7 @@
       }
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
-        form.requestSubmit();
+        if (!textarea.readOnly) form.requestSubmit();
       }
     });
     textarea.addEventListener("input", function () {
@@ -556,7 +595,7 @@
   }
 
   function setReply(id) {
-    let message = document.getElementById("m-" + id);
+    const message = document.getElementById("m-" + id);
     if (!message || !parentInput) return;
     const answered = message.querySelector(".rn-msg-author").textContent;
     let name = answered;
@@ -573,6 +612,7 @@
       const mention = "@**" + answered + "** ";
       if (message.dataset.author !== userId && textarea.value.indexOf(mention) === -1) {
         textarea.value = mention + textarea.value;
+        prefilledMention = mention;
       }
       document.getElementById("reply-indicator").classList.remove("d-none");
       textarea.focus();
@@ -587,6 +627,11 @@
   function clearReply() {
     if (!parentInput) return;
     parentInput.value = "";
+    // The mention the reply started with goes with it (if it is still at the start).
+    if (prefilledMention && textarea.value.indexOf(prefilledMention) === 0) {
+      textarea.value = textarea.value.slice(prefilledMention.length);
+    }
+    prefilledMention = "";
     document.getElementById("reply-indicator").classList.add("d-none");
   }
 
@@ -673,7 +718,13 @@
       event.preventDefault();
       return;
     }
-    // Not connected: the form posts normally.
+    if (everConnected || navigator.onLine === false) {
+      // Reconnecting: posting the form would leave the page (and what waits to be sent).
+      event.preventDefault();
+      showError({ message: texts.action_offline });
+      return;
+    }
+    // The socket never worked here: the form posts normally.
     if (action === "delete") {
       // Asked above already: the server does not need to ask again.
       const confirmed = document.createElement("input");
@@ -703,15 +754,17 @@
       event.preventDefault();
       setReply(message.dataset.id);
     }
-    if (link.dataset.action === "edit" && socket) {
+    if (link.dataset.action === "edit" && (socket || everConnected)) {
       event.preventDefault();
       startEdit(message, link.href);
     }
   });
 
   function startEdit(message, url) {
+    if (message.querySelector(".rn-editor")) return;
     fetch(url, { credentials: "same-origin" })
       .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
         return response.text();
       })
       .then(function (page) {
@@ -769,6 +822,9 @@
           }
           close();
         });
+      })
+      .catch(function () {
+        showError({ message: texts.action_offline });
       });
   }
 

@@ -208,6 +208,9 @@ def test_older_pages_offline_sends_and_focus(new_page):
     expect(editor).to_have_value("Meine geänderte Zeile")
     _write(page, "Geschrieben im Funkloch")
     expect(page.locator("#queued-note")).to_contain_text("sobald die Verbindung")
+    # An action on a message while offline says so and stays here (the queue is kept).
+    newest.locator(".rn-msg-reactions .rn-reaction").click()
+    expect(page.locator("#room-errors")).to_contain_text("Das geht wieder")
     assert page.url.endswith(f"/raeume/{room.pk}/")
     page.context.set_offline(False)
     expect(page.locator("#conn-state")).to_have_attribute("data-state", "online", timeout=30000)

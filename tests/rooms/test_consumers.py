@@ -372,6 +372,10 @@ async def test_pins_and_announcement_mode_reach_open_pages(world):
 
     await sync_to_async(services.message_pin)(message_id=message.pk, by=vorstand, pinned=True)
     pinned = await _next(alice, "pins")
+    await sync_to_async(services.message_edit)(
+        message_id=message.pk, by=world["bob"], text="Treffpunkt: Bahnhof"
+    )
+    edited = await _next(alice, "pins")
     await sync_to_async(services.message_pin)(message_id=message.pk, by=vorstand, pinned=False)
     unpinned = await _next(alice, "pins")
     await sync_to_async(services.room_update)(
@@ -389,7 +393,8 @@ async def test_pins_and_announcement_mode_reach_open_pages(world):
     opened = await _next(alice, "room")
 
     assert pinned["pins"] == [{"id": message.pk, "text": "Treffpunkt: Rathaus, 18 Uhr"}]
+    assert edited["pins"] == [{"id": message.pk, "text": "Treffpunkt: Bahnhof"}]
     assert unpinned["pins"] == []
-    assert closed["can_post"] is False
-    assert opened["can_post"] is True
+    assert (closed["can_post"], closed["read_only"]) == (False, True)
+    assert (opened["can_post"], opened["read_only"]) == (True, False)
     await alice.disconnect()
