@@ -26,7 +26,6 @@
   // An older page (?vor=) ends before the newest messages: its messages stay up to date, but
   // nothing is added after them, which would leave a silent gap in the conversation.
   const history = Boolean(root.dataset.history);
-  const cannotPost = root.classList.contains("rn-cannot-post");
   const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const csrfToken = csrfInput ? csrfInput.value : "";
   let since = root.dataset.serverTime || "";
@@ -65,7 +64,8 @@
       const mine = (button.dataset.users || "").split(",").indexOf(userId) !== -1;
       button.classList.toggle("is-mine", mine);
       button.setAttribute("aria-pressed", mine ? "true" : "false");
-      if (cannotPost) button.disabled = true; // counts to read, not buttons to press here
+      // Counts to read, not buttons to press, where one may not write (mayPost may change it).
+      if (root.classList.contains("rn-cannot-post")) button.disabled = true;
     });
     // Shared HTML carries a mark where the CSRF token goes (forms post without the script).
     element.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
