@@ -278,15 +278,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return result
 
     @database_sync_to_async
-    def _close_code_now(self) -> tuple[int | None, bool]:
+    def _close_code_now(self) -> tuple[int | None, tuple[bool, bool]]:
         """For events that ask every socket to look again (removal, room settings): the close
-        code if the socket must close, and whether the member may still write here."""
+        code if the socket must close, and whether the member may still write here and the
+        room is announcements-only."""
         with read_verdicts_shared():
             room, close_code = _verdict_for_open_socket(self.user, self.room.pk)
             if room is None:
-                return close_code, False
+                return close_code, (False, False)
             self.room = room
-            return None, can_post(self.user, room)
+            return None, (can_post(self.user, room), room.read_only)
 
     # --- commands -------------------------------------------------------------------------
 
@@ -483,15 +484,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _access_check(self):
         if self.room is None:
             return
-        close_code, may_post = await self._close_code_now()
+        close_code, state = await self._close_code_now()
         if close_code is not None:
             await self.close(code=close_code)
-        elif (may_post, self.room.read_only) != self.may_post:
+        elif state != self.may_post:
             # E.g. the room became announcements-only: the page closes or opens its composer.
-            self.may_post = (may_post, self.room.read_only)
-            await self._send_json(
-                {"type": "room", "can_post": may_post, "read_only": self.room.read_only}
-            )
+            self.may_post = state
+            # The page may have gone meanwhile (e.g. to the room's settings): nobody to tell.
+            with contextlib.suppress(OSError):
+                await self._send_json({"type": "room", "can_post": state[0], "read_only": state[1]})
 
 
 def _log_failure(task: asyncio.Task) -> None:
