@@ -262,6 +262,19 @@ def post_checks_in_statement() -> bool:
     return connection.vendor == "postgresql"
 
 
+def reply_target(*, room: Room, message_id: int) -> tuple[Message, Message] | None:
+    """For a reply to ``message_id``: the message it goes under and the one it answers.
+    Threads are one level deep, so a reply to a reply goes under the thread's first message."""
+    answered = (
+        Message.objects.select_related("author", "parent__author")
+        .filter(pk=message_id, room=room)
+        .first()
+    )
+    if answered is None:
+        return None
+    return answered.parent or answered, answered
+
+
 def message_post(
     *,
     room: Room,
@@ -288,12 +301,10 @@ def message_post(
     client_id = (client_id or "")[:64]
     parent = None
     if parent_id:
-        parent = Message.objects.filter(pk=parent_id, room=room).first()
-        if parent is None:
+        target = reply_target(room=room, message_id=parent_id)
+        if target is None:
             raise RoomError("not_found", _("The message you reply to does not exist."))
-        # Threads are one level deep: a reply to a reply belongs to the first message.
-        if parent.parent_id:
-            parent = Message.objects.get(pk=parent.parent_id)
+        parent = target[0]
     retry_after = None if checked_in_statement else rate_limit_wait(user_id=author.pk)
     if retry_after is not None:
         raise RoomError(

@@ -198,25 +198,20 @@ def _client_texts() -> dict[str, str]:
 
 
 def _reply_target(request, room) -> tuple[Message | None, str]:
-    """The message a reply without JavaScript (``?antwort=``) goes to, and the mention it
-    starts with: threads are one level deep, so a reply to a reply goes to the thread's first
-    message and mentions the one it answers."""
+    """The message a reply without JavaScript (``?antwort=``) goes under, and the mention it
+    starts with when it answers a reply in that thread (services.reply_target)."""
     try:
         parent_id = int(request.GET.get("antwort", "0"))
     except ValueError:
         return None, ""
-    answered = (
-        Message.objects.select_related("author", "parent__author")
-        .filter(pk=parent_id, room=room)
-        .first()
-        if parent_id
-        else None
-    )
-    if answered is None or answered.parent_id is None:
-        return answered, ""
+    target = services.reply_target(room=room, message_id=parent_id) if parent_id else None
+    if target is None:
+        return None, ""
+    thread, answered = target
     name = answered.author.public_name if answered.author else ""
-    mention = f"@**{name}** " if name and answered.author_id != request.user.pk else ""
-    return answered.parent, mention
+    if answered is thread or not name or answered.author_id == request.user.pk:
+        return thread, ""
+    return thread, f"@**{name}** "
 
 
 @login_required

@@ -219,7 +219,7 @@
       socket = null;
       if (event.code === 4410) {
         ended = true;
-        closeComposer();
+        setWritable(false);
         setState("archived");
         return;
       }
@@ -232,13 +232,13 @@
     });
   }
 
-  function closeComposer() {
-    // What was typed stays readable (and can be copied); it just cannot be sent any more.
+  function setWritable(allowed) {
+    // What was typed stays readable (and can be copied) while it cannot be sent.
     if (!form) return;
     form.querySelectorAll("button").forEach(function (button) {
-      button.disabled = true;
+      button.disabled = !allowed;
     });
-    if (textarea) textarea.readOnly = true;
+    textarea.readOnly = !allowed;
   }
 
   function reconnectLater() {
@@ -401,62 +401,54 @@
     log.querySelectorAll(".rn-reaction").forEach(function (button) {
       button.disabled = !allowed;
     });
-    const note = document.getElementById("posting-note");
-    if (!form) {
+    if (form) {
+      setWritable(allowed);
+      showNote("posting-note", allowed ? null : texts.read_only);
+    } else {
+      // Loaded without a composer: it takes a reload to get one.
       const readOnlyNote = document.getElementById("read-only-note");
       if (readOnlyNote) readOnlyNote.hidden = allowed;
-      if (allowed && !note) {
-        const hint = document.createElement("p");
-        hint.id = "posting-note";
-        hint.className = "alert alert-info py-2";
-        hint.textContent = texts.can_post_now;
-        log.after(hint);
-      } else if (!allowed && note) {
-        note.remove();
-      }
+      showNote("posting-note", allowed ? texts.can_post_now : null, { alert: true });
+    }
+  }
+
+  // A line that says what is going on: above the composer (a status), or below the messages
+  // (an alert). ``text`` null removes it; ``href`` makes it a link.
+  function showNote(id, text, options) {
+    const settings = options || {};
+    let note = document.getElementById(id);
+    if (!text) {
+      if (note) note.remove();
       return;
     }
-    // What was typed stays readable (and can be copied) while it cannot be sent.
-    form.querySelectorAll("button").forEach(function (button) {
-      button.disabled = !allowed;
-    });
-    textarea.readOnly = !allowed;
-    if (!allowed && !note) {
-      const hint = document.createElement("p");
-      hint.id = "posting-note";
-      hint.className = "small text-body-secondary mb-1";
-      hint.setAttribute("role", "status");
-      hint.textContent = texts.read_only;
-      form.prepend(hint);
-    } else if (allowed && note) {
-      note.remove();
+    if (!note) {
+      note = document.createElement("p");
+      note.id = id;
+      if (settings.alert || !form) {
+        note.className = "alert alert-info py-2";
+        log.after(note);
+      } else {
+        note.className = "small text-body-secondary mb-1";
+        note.setAttribute("role", "status");
+        form.prepend(note);
+      }
+    }
+    if (settings.href) {
+      const link = document.createElement("a");
+      link.href = settings.href;
+      link.textContent = text;
+      note.replaceChildren(link);
+    } else {
+      note.textContent = text;
     }
   }
 
   function showNewerExist() {
-    if (document.getElementById("newer-note")) return;
-    const note = document.createElement("p");
-    note.id = "newer-note";
-    note.className = "alert alert-info py-2";
-    const link = document.createElement("a");
-    link.href = location.pathname + "#neueste";
-    link.textContent = texts.newer_exist;
-    note.appendChild(link);
-    log.after(note);
+    showNote("newer-note", texts.newer_exist, { alert: true, href: location.pathname + "#neueste" });
   }
 
   function showQueued() {
-    if (!pending.size) {
-      const note = document.getElementById("queued-note");
-      if (note) note.remove();
-      return;
-    }
-    const note = document.getElementById("queued-note") || document.createElement("p");
-    note.id = "queued-note";
-    note.className = "small text-body-secondary mb-1";
-    note.setAttribute("role", "status");
-    note.textContent = texts.queued;
-    if (!note.parentNode) form.prepend(note);
+    showNote("queued-note", pending.size ? texts.queued : null);
   }
 
   function showError(frame) {
@@ -598,28 +590,19 @@
     const message = document.getElementById("m-" + id);
     if (!message || !parentInput) return;
     const answered = message.querySelector(".rn-msg-author").textContent;
-    let name = answered;
-    if (message.dataset.parent) {
-      // Threads are one level deep: a reply to a reply goes to the thread's first message
-      // and mentions the one it answers.
-      parentInput.value = message.dataset.parent;
-      const first = document.getElementById("m-" + message.dataset.parent);
-      const link = message.querySelector(".rn-msg-reply a");
-      name = first ? first.querySelector(".rn-msg-author").textContent : null;
-      document.getElementById("reply-text").textContent = name
-        ? texts.reply_to.replace("%(name)s", name)
-        : link.textContent;
-      const mention = "@**" + answered + "** ";
-      if (message.dataset.author !== userId && textarea.value.indexOf(mention) === -1) {
-        textarea.value = mention + textarea.value;
-        prefilledMention = mention;
-      }
-      document.getElementById("reply-indicator").classList.remove("d-none");
-      textarea.focus();
-      return;
+    // Threads are one level deep (services.reply_target): a reply to a reply goes under the
+    // thread's first message and mentions the one it answers.
+    const threadId = message.dataset.parent || id;
+    const thread = document.getElementById("m-" + threadId);
+    parentInput.value = threadId;
+    document.getElementById("reply-text").textContent = thread
+      ? texts.reply_to.replace("%(name)s", thread.querySelector(".rn-msg-author").textContent)
+      : message.querySelector(".rn-msg-reply a").textContent; // the first one is on an older page
+    const mention = "@**" + answered + "** ";
+    if (message.dataset.parent && message.dataset.author !== userId && textarea.value.indexOf(mention) === -1) {
+      textarea.value = mention + textarea.value;
+      prefilledMention = mention;
     }
-    parentInput.value = id;
-    document.getElementById("reply-text").textContent = texts.reply_to.replace("%(name)s", name);
     document.getElementById("reply-indicator").classList.remove("d-none");
     textarea.focus();
   }
