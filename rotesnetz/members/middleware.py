@@ -36,13 +36,22 @@ class StaffMFARequiredMiddleware:
 
 
 class NoStoreForMembersMiddleware:
-    """Pages seen by a signed-in member may reveal membership: never cache them anywhere."""
+    """Pages seen by a signed-in member may reveal membership: never cache them anywhere.
+
+    When a member signs out (or deletes their account) the browser is also told to drop what
+    scripts kept for this site: the rooms keep unsent messages and drafts in the tab's
+    sessionStorage, which would otherwise outlive the session on a shared computer.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
         response = self.get_response(request)
+        if signed_in and not request.user.is_authenticated:
+            response["Clear-Site-Data"] = '"storage"'
         if response.has_header("Cache-Control"):
             return response  # e.g. /healthz (never_cache): no need to ask who is asking
         user = getattr(request, "user", None)

@@ -38,6 +38,10 @@
   let lastRead = 0;
   let prefilledMention = ""; // put in by a reply within a thread
   const pending = new Map(); // client id -> {text, parent}
+  // What waits to be sent and the unsent draft outlive a reload or a crashed tab: they are
+  // kept in this tab's sessionStorage (gone with the tab, cleared by the server on logout),
+  // under the member's id so that nobody else signing in here ever sends them.
+  const storeKey = "rn-room:" + userId + ":" + roomId;
   const typers = new Map(); // user id -> {name, timer}
 
   // --- rendering ---------------------------------------------------------------------------
@@ -219,12 +223,14 @@
       socket = null;
       if (event.code === 4410) {
         ended = true;
+        returnPending();
         setWritable(false);
         setState("archived");
         return;
       }
       if (event.code === 4403 || event.code === 4401) {
         ended = true;
+        returnPending();
         setState("closed");
         return;
       }
@@ -449,6 +455,50 @@
 
   function showQueued() {
     showNote("queued-note", pending.size ? texts.queued : null);
+    keep();
+  }
+
+  function keep(withDraft) {
+    const draft =
+      form && withDraft !== false && !textarea.readOnly ? { text: textarea.value, parent: parentInput.value } : null;
+    try {
+      if (!pending.size && !(draft && draft.text.trim())) sessionStorage.removeItem(storeKey);
+      else sessionStorage.setItem(storeKey, JSON.stringify({ pending: Array.from(pending), draft: draft }));
+    } catch (error) {
+      /* storage off or full: the page still works, a reload loses what is unsent */
+    }
+  }
+
+  function restore() {
+    let kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(storeKey) || "null");
+    } catch (error) {
+      return;
+    }
+    if (!kept) return;
+    (kept.pending || []).forEach(function (entry) {
+      pending.set(entry[0], entry[1]);
+    });
+    // A form the server gave back (a refused post without the script) keeps its own text.
+    const draft = kept.draft;
+    if (form && draft && draft.text && !textarea.value) {
+      textarea.value = draft.text;
+      if (draft.parent && document.getElementById("m-" + draft.parent)) showReplyTo(draft.parent);
+    }
+    if (form) showQueued();
+  }
+
+  function returnPending() {
+    // Nothing can be sent here any more: what waited comes back into the composer to copy.
+    if (!pending.size || !form) return;
+    const texts2 = Array.from(pending.values()).map(function (item) {
+      return item.text;
+    });
+    if (textarea.value) texts2.push(textarea.value);
+    textarea.value = texts2.join("\n\n");
+    pending.clear();
+    showQueued();
   }
 
   function showError(frame) {
@@ -531,7 +581,10 @@
         event.preventDefault(); // closed meanwhile: the text stays for copying
         return;
       }
-      if (ended || (!open && !everConnected && navigator.onLine !== false)) return;
+      if (ended || (!open && !everConnected && navigator.onLine !== false)) {
+        keep(false); // posted as a form: the page that follows shows it or gives it back
+        return;
+      }
       event.preventDefault();
       const text = textarea.value.trim();
       if (!text) return;
@@ -583,6 +636,7 @@
         send({ type: "typing" });
       }
       suggestMentions();
+      keep();
     });
   }
 
@@ -593,18 +647,23 @@
     // Threads are one level deep (services.reply_target): a reply to a reply goes under the
     // thread's first message and mentions the one it answers.
     const threadId = message.dataset.parent || id;
-    const thread = document.getElementById("m-" + threadId);
-    parentInput.value = threadId;
-    document.getElementById("reply-text").textContent = thread
-      ? texts.reply_to.replace("%(name)s", thread.querySelector(".rn-msg-author").textContent)
-      : message.querySelector(".rn-msg-reply a").textContent; // the first one is on an older page
+    showReplyTo(threadId, message);
     const mention = "@**" + answered + "** ";
     if (message.dataset.parent && message.dataset.author !== userId && textarea.value.indexOf(mention) === -1) {
       textarea.value = mention + textarea.value;
       prefilledMention = mention;
     }
-    document.getElementById("reply-indicator").classList.remove("d-none");
     textarea.focus();
+    keep();
+  }
+
+  function showReplyTo(threadId, message) {
+    const thread = document.getElementById("m-" + threadId);
+    parentInput.value = threadId;
+    document.getElementById("reply-text").textContent = thread
+      ? texts.reply_to.replace("%(name)s", thread.querySelector(".rn-msg-author").textContent)
+      : message.querySelector(".rn-msg-reply a").textContent; // the first one is on an older page
+    document.getElementById("reply-indicator").classList.remove("d-none");
   }
 
   function clearReply() {
@@ -616,6 +675,7 @@
     }
     prefilledMention = "";
     document.getElementById("reply-indicator").classList.add("d-none");
+    keep();
   }
 
   const cancel = document.getElementById("reply-cancel");
@@ -672,6 +732,7 @@
             button.addEventListener("click", function () {
               const start = textarea.selectionStart - match[0].length;
               textarea.setRangeText("@**" + name + "** ", start, textarea.selectionStart, "end");
+              keep();
               hideSuggestions();
               textarea.focus();
             });
@@ -841,6 +902,7 @@
   }
 
   log.querySelectorAll(".rn-msg").forEach(decorate);
+  restore();
   // A conversation opens at its newest message (a link to one message keeps its anchor, and
   // older pages keep their place). On a phone the top of the page is fifty messages back.
   const toNewest = !location.hash || location.hash === "#neueste";

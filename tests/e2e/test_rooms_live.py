@@ -241,3 +241,43 @@ def test_older_pages_offline_sends_and_focus(new_page):
     expect(page.get_by_role("button", name="Senden")).to_be_disabled()
     expect(page.get_by_label("Deine Nachricht", exact=True)).to_have_value("Noch nicht gesendet")
     assert errors == []
+
+
+def test_unsent_messages_and_the_draft_survive_a_reload_until_sign_out(new_page):
+    """What waits to be sent and the draft outlive a reload of the tab (a phone's browser
+    that dropped it, a crash); signing out drops them from the browser."""
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    greta = make_member(tree["ov"], name="Greta", email="greta-e2e@example.org")
+    page = new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, greta.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+
+    page.context.set_offline(True)
+    expect(page.locator("#conn-state")).to_have_attribute(
+        "data-state", re.compile("offline|connecting")
+    )
+    _write(page, "Im Funkloch geschrieben")
+    expect(page.locator("#queued-note")).to_be_visible()
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+    composer.fill("Noch ein Entwurf")
+    kept = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
+    assert "Im Funkloch geschrieben" in kept and "Noch ein Entwurf" in kept
+
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    log = page.get_by_role("log")
+    expect(log.locator("article", has_text="Im Funkloch geschrieben")).to_have_count(1)
+    expect(page.locator("#queued-note")).to_have_count(0)
+    expect(composer).to_have_value("Noch ein Entwurf")
+    # Sent by whichever page reached the server first, but stored once (the client id).
+    assert Message.objects.filter(room=room, text="Im Funkloch geschrieben").count() == 1
+
+    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("link", name="Anmelden").first.wait_for()
+    assert page.evaluate("sessionStorage.length") == 0
+    assert errors == []

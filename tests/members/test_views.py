@@ -272,6 +272,20 @@ def test_member_pages_are_not_cached_and_carry_security_headers(client, tree):
     assert len(response["X-Request-ID"]) == 32
 
 
+def test_signing_out_tells_the_browser_to_drop_what_scripts_kept(client, tree):
+    # The rooms keep unsent messages in sessionStorage: on a shared computer they must not
+    # outlive the session.
+    client.force_login(make_member(tree["ov"]))
+
+    page = client.get(reverse("members:mein_netz"))
+    response = client.post(reverse("account_logout"))
+
+    assert "Clear-Site-Data" not in page
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"storage"'
+    assert "Clear-Site-Data" not in client.get(reverse("account_login"))
+
+
 def test_forged_forwarded_for_does_not_dodge_the_login_limit(client):
     from tests.support.factories import PASSWORD
 
