@@ -68,8 +68,6 @@
       const mine = (button.dataset.users || "").split(",").indexOf(userId) !== -1;
       button.classList.toggle("is-mine", mine);
       button.setAttribute("aria-pressed", mine ? "true" : "false");
-      // Counts to read, not buttons to press, where one may not write (mayPost may change it).
-      if (root.classList.contains("rn-cannot-post")) button.disabled = true;
     });
     // Shared HTML carries a mark where the CSRF token goes (forms post without the script).
     element.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
@@ -403,10 +401,8 @@
 
   function mayPost(allowed) {
     // The room's settings changed while the page is open (e.g. announcements only).
+    // Replies and reaction buttons give way to plain counts (rooms.css: rn-post-only).
     root.classList.toggle("rn-cannot-post", !allowed);
-    log.querySelectorAll(".rn-reaction").forEach(function (button) {
-      button.disabled = !allowed;
-    });
     if (form) {
       setWritable(allowed);
       showNote("posting-note", allowed ? null : texts.read_only);

@@ -240,6 +240,12 @@ def test_older_pages_offline_sends_and_focus(new_page):
     expect(page.locator("#posting-note")).to_contain_text("nur die Moderation")
     expect(page.get_by_role("button", name="Senden")).to_be_disabled()
     expect(page.get_by_label("Deine Nachricht", exact=True)).to_have_value("Noch nicht gesendet")
+    # Reactions become counts to read: nothing to press that would only be refused.
+    expect(newest.locator(".rn-msg-reactions .rn-reaction")).to_be_hidden()
+    expect(newest.locator(".rn-reaction-count")).to_contain_text("👍 1")
+    page.reload()
+    expect(newest.locator(".rn-msg-reactions .rn-reaction")).to_be_hidden()
+    expect(newest.locator(".rn-reaction-count")).to_be_visible()
     assert errors == []
 
 

@@ -530,6 +530,7 @@ def test_announcement_rooms_offer_members_no_replies_or_reactions(client, tree):
     member = make_member(tree["ov"])
     news = services.room_create(gliederung=tree["ov"], by=vorstand, name="News", read_only=True)
     message = services.message_post(room=news, author=vorstand, text="Termin am Montag")
+    services.reaction_toggle(message_id=message.pk, by=vorstand, emoji="👍")
     client.force_login(member)
 
     page = client.get(reverse("rooms:detail", args=[news.pk])).content.decode()
@@ -538,3 +539,7 @@ def test_announcement_rooms_offer_members_no_replies_or_reactions(client, tree):
     assert "rn-cannot-post" in page
     assert "rn-cannot-post" in single
     assert '<details class="rn-msg-actions" open>' in single
+    # Reaction buttons are for those who may write (rooms.css hides them here); the same
+    # counts are there to read.
+    assert 'class="rn-reaction-form rn-post-only"' in page
+    assert '<span class="rn-reaction-count rn-read-only-only">' in page
