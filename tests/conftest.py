@@ -81,6 +81,21 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    yield
+    # The sockets' database threads (rooms/consumers.py) hold connections of their own that
+    # no test closes; on PostgreSQL they would keep the test database from being dropped.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _isolation(request, settings):
     """Every test starts with an empty cache and eager Celery unless it asks for a worker."""
