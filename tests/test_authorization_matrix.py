@@ -368,6 +368,9 @@ ROUTES: dict[str, Route] = {
     "raeume/<int:pk>/mitglieder.json": Route(
         "in in nf ok ok ok nf nf nf ok", path=P("/raeume/{room}/mitglieder.json")
     ),
+    "raeume/<int:pk>/zustand.json": Route(
+        "in in nf ok ok ok nf nf nf ok", path=P("/raeume/{room}/zustand.json")
+    ),
     "raeume/<int:pk>/n/<int:message_id>/": Route(
         "in in nf ok ok ok nf nf nf ok", path=P("/raeume/{room}/n/{message}/")
     ),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from rotesnetz.markup import render_markdown
+from rotesnetz.privacy.coded import coded
 
 from .models import Mention, Message, ModerationLog, Presence, Reaction, ReadState, Room, RoomInvite
 
@@ -69,7 +70,7 @@ def export_rooms(user) -> dict:
             for room in Room.objects.filter(created_by=user).select_related("gliederung")
         ],
         "moderation_actions": [
-            {"room": _room_label(entry.room), "action": entry.action, "at": entry.created_at}
+            {"room": _room_label(entry.room), "action": coded(entry, "action"), "at": entry.created_at}
             for entry in ModerationLog.objects.filter(actor=user).select_related("room__gliederung")
         ],
         "online_now": [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("raeume/<int:pk>/moderation/", views.moderation_log, name="log"),
     path("raeume/<int:pk>/benachrichtigungen/", views.mention_mails, name="mention_mails"),
     path("raeume/<int:pk>/mitglieder.json", views.member_names, name="member_names"),
+    path("raeume/<int:pk>/zustand.json", views.room_state, name="state"),
     path("raeume/<int:pk>/n/<int:message_id>/", views.message_detail, name="message"),
     path("raeume/<int:pk>/n/<int:message_id>/reaktion/", views.message_react, name="react"),
     path("raeume/<int:pk>/n/<int:message_id>/bearbeiten/", views.message_edit, name="edit"),

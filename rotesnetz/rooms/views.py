@@ -172,6 +172,7 @@ def _client_texts() -> dict[str, str]:
         "online": _("Live: new messages appear by themselves."),
         "offline": _("Connection lost – reconnecting …"),
         "closed": _("You no longer have access to this room. Please reload the page."),
+        "signed_out": _("You have been signed out. Please sign in again to continue here."),
         "archived": _(
             "This room has been archived: you can still read it, but nobody can write here."
         ),
@@ -471,6 +472,19 @@ def moderation_log(request, pk):
         request,
         "rooms/moderation_log.html",
         {"room": room, "entries": selectors.moderation_log(room=room)},
+    )
+
+
+@login_required
+@require_GET
+def room_state(request, pk):
+    """What the script asks when the socket's handshake is refused: the refusal itself says
+    nothing (it looks the same for every reason), so the page learns here whether to keep
+    reconnecting, or why not. Outsiders get the room page's 404; signed-out members the
+    login redirect."""
+    room = _room_or_404(request, pk)
+    return JsonResponse(
+        {"archived": room.archived_at is not None, "can_post": can_post(request.user, room)}
     )
 
 

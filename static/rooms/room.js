@@ -200,9 +200,11 @@
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     setState("connecting");
     const ws = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/");
+    let opened = false;
     socket = ws;
     ws.addEventListener("open", function () {
       if (ws !== socket) return;
+      opened = true;
       attempt = 0;
       awaitingPong = 0;
       everConnected = true;
@@ -219,21 +221,45 @@
     ws.addEventListener("close", function (event) {
       if (ws !== socket) return; // an abandoned socket: its successor is already in charge
       socket = null;
-      if (event.code === 4410) {
-        ended = true;
-        returnPending();
-        setWritable(false);
-        setState("archived");
-        return;
-      }
-      if (event.code === 4403 || event.code === 4401) {
-        ended = true;
-        returnPending();
-        setState("closed");
-        return;
-      }
-      reconnectLater();
+      if (event.code === 4410) endHere("archived");
+      else if (event.code === 4401) endHere("signed_out");
+      else if (event.code === 4403) endHere("closed");
+      else if (!opened && navigator.onLine !== false) askWhyRefused();
+      else reconnectLater();
     });
+  }
+
+  function endHere(state) {
+    // Reconnecting would not help: what waits to be sent comes back into the composer.
+    ended = true;
+    clearTimeout(reconnectTimer);
+    returnPending();
+    setWritable(false); // the text stays to copy; a form post would be refused or lost
+    setState(state);
+  }
+
+  function askWhyRefused() {
+    // A refused handshake looks the same for every reason (an outsider learns nothing from
+    // it). The page asks over HTTP: signed out, no access any more, archived, or a server
+    // that is restarting (then it keeps trying).
+    setState("offline");
+    fetch(root.dataset.stateUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+      .then(function (response) {
+        if (response.type === "opaqueredirect") return { end: "signed_out" };
+        if (response.status === 404) return { end: "closed" };
+        if (!response.ok) return {};
+        return response.json().then(function (state) {
+          return state.archived ? { end: "archived" } : {};
+        });
+      })
+      .catch(function () {
+        return {};
+      })
+      .then(function (verdict) {
+        if (ended) return;
+        if (verdict.end) endHere(verdict.end);
+        else if (!socket) reconnectLater();
+      });
   }
 
   function setWritable(allowed) {

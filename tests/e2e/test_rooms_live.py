@@ -287,3 +287,51 @@ def test_unsent_messages_and_the_draft_survive_a_reload_until_sign_out(new_page)
     page.get_by_role("link", name="Anmelden").first.wait_for()
     assert page.evaluate("sessionStorage.length") == 0
     assert errors == []
+
+
+def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
+    """A handshake refused while the page was offline looks the same for every reason: the
+    page asks the server and stops retrying when the room was archived or the session ended,
+    and what waited to be sent comes back into the composer."""
+    from django.contrib.sessions.models import Session
+
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    main = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    topic = services.room_create(gliederung=tree["ov"], by=vorstand, name="Sommerfest")
+    hanna = make_member(tree["ov"], name="Hanna", email="hanna-e2e@example.org")
+    page = new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, hanna.email)
+    state = page.locator("#conn-state")
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+
+    def offline_then(write, meanwhile):
+        expect(state).to_have_attribute("data-state", "online")
+        page.context.set_offline(True)
+        expect(state).to_have_attribute("data-state", re.compile("offline|connecting"))
+        _write(page, write)
+        expect(page.locator("#queued-note")).to_be_visible()
+        meanwhile()
+        page.context.set_offline(False)
+
+    page.goto(f"/raeume/{topic.pk}/")
+    offline_then(
+        "Für das Archiv",
+        lambda: _in_other_thread(services.room_archive, room=topic, by=vorstand),
+    )
+    expect(state).to_have_attribute("data-state", "archived", timeout=30000)
+    expect(composer).to_have_value("Für das Archiv")
+    expect(page.locator("#queued-note")).to_have_count(0)
+
+    page.goto(f"/raeume/{main.pk}/")
+    offline_then("Nach dem Abmelden", lambda: _in_other_thread(Session.objects.all().delete))
+    expect(state).to_have_attribute("data-state", "signed_out", timeout=30000)
+    expect(state).to_contain_text("abgemeldet")
+    expect(composer).to_have_value("Nach dem Abmelden")
+    assert not Message.objects.filter(text__in=["Für das Archiv", "Nach dem Abmelden"]).exists()
+    assert errors == []

@@ -213,6 +213,25 @@ def test_member_names_for_mentions(client, tree, room):
     assert response.json() == {"names": ["Maria Muster"]}
 
 
+def test_room_state_tells_the_script_why_a_handshake_was_refused(client, tree, room):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    old = services.room_create(gliederung=tree["ov"], by=vorstand, name="Alt")
+    services.room_archive(room=old, by=vorstand)
+    url = reverse("rooms:state", args=[room.pk])
+
+    anonymous = client.get(url)
+    client.force_login(make_member(tree["other_ov"]))
+    outsider = client.get(url)
+    client.force_login(make_member(tree["ov"]))
+    member = client.get(url)
+    archived = client.get(reverse("rooms:state", args=[old.pk]))
+
+    assert anonymous.status_code == 302 and "/konto/login/" in anonymous["Location"]
+    assert outsider.status_code == 404
+    assert member.json() == {"archived": False, "can_post": True}
+    assert archived.json() == {"archived": True, "can_post": False}
+
+
 def test_archived_room_is_readable_but_closed(client, tree):
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
     room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Alt")
