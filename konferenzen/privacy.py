@@ -14,6 +14,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from rotesnetz.privacy.coded import coded
+
 from .models import (
     Conference,
     DialIn,
@@ -40,7 +42,7 @@ def export_konferenzen(user) -> dict:
             {
                 "conference": r.conference.title,
                 "starts_at": r.conference.starts_at,
-                "status": r.status,
+                "status": coded(r, "status"),
                 "name": r.name,
                 "email": r.email,
                 "registered_on": r.created_at,
@@ -53,7 +55,7 @@ def export_konferenzen(user) -> dict:
             {
                 "conference": q.conference.title,
                 "text": q.text,
-                "status": q.status,
+                "status": coded(q, "status"),
                 "at": q.created_at,
             }
             for q in Question.objects.filter(registration__in=registrations).select_related(

@@ -8,6 +8,8 @@ they created or messaged keep their content without them.
 
 from django.utils.translation import gettext_lazy as _
 
+from rotesnetz.privacy.coded import coded
+
 from .models import (
     Attendance,
     Certificate,
@@ -30,7 +32,7 @@ def export_parteischule(user) -> dict:
         "enrolments": [
             {
                 "course": e.course.title,
-                "status": e.status,
+                "status": coded(e, "status"),
                 "reserved_seat": e.reserved_seat,
                 "registered_on": e.created_at,
                 "enrolled_on": e.enrolled_at,
@@ -61,8 +63,8 @@ def export_parteischule(user) -> dict:
         ],
         "diversity": (
             {
-                "age_band": profile.age_band,
-                "gender": profile.gender,
+                "age_band": coded(profile, "age_band"),
+                "gender": coded(profile, "gender"),
                 "consent_version": profile.consent_version,
                 "consented_at": profile.consented_at,
             }
@@ -70,7 +72,7 @@ def export_parteischule(user) -> dict:
             else None
         ),
         "diversity_consent_log": [
-            {"action": entry.action, "version": entry.consent_version, "at": entry.at}
+            {"action": coded(entry, "action"), "version": entry.consent_version, "at": entry.at}
             for entry in DiversityConsentLog.objects.filter(user=user)
         ],
         "courses_as_trainer": [course.title for course in Course.objects.filter(trainers=user)],

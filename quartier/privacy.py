@@ -9,6 +9,8 @@ hours tell the citizens who had booked them.
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from rotesnetz.privacy.coded import coded
+
 from . import clock
 from .models import (
     AdviceBooking,
@@ -36,14 +38,19 @@ def export_quartier(user) -> dict:
     emails = _emails(user)
     return {
         "teams": [
-            {"office": t.office.name, "role": t.role, "tasks": t.tasks, "since": t.created_at}
+            {
+                "office": t.office.name,
+                "role": coded(t, "role"),
+                "tasks": t.tasks,
+                "since": t.created_at,
+            }
             for t in TeamMember.objects.filter(user=user).select_related("office")
         ],
         # Hours the person offered as an advisor; who booked them is the citizens' business.
         "consultation_slots_offered": [
             {
                 "office": s.office.name,
-                "kind": s.kind,
+                "kind": coded(s, "kind"),
                 "starts_at": s.starts_at,
                 "ends_at": s.ends_at,
                 "booked": s.booked,
@@ -54,7 +61,7 @@ def export_quartier(user) -> dict:
         "bookings": [
             {
                 "office": b.slot.office.name,
-                "kind": b.slot.kind,
+                "kind": coded(b.slot, "kind"),
                 "starts_at": b.slot.starts_at,
                 "name": b.name,
                 "email": b.email,
@@ -85,7 +92,7 @@ def export_quartier(user) -> dict:
                 "phone": c.phone,
                 "subject": c.subject,
                 "message": c.message,
-                "status": c.status,
+                "status": coded(c, "status"),
                 "received": c.created_at,
                 "notes": [note.text for note in c.notes.all()],
             }
@@ -94,11 +101,16 @@ def export_quartier(user) -> dict:
             .prefetch_related("notes")
         ],
         "concept_steps_written": [
-            {"office": s.concept.office.name, "step": s.kind, "text": s.text, "at": s.created_at}
+            {
+                "office": s.concept.office.name,
+                "step": coded(s, "kind"),
+                "text": s.text,
+                "at": s.created_at,
+            }
             for s in ConceptStep.objects.filter(author=user).select_related("concept__office")
         ],
         "concepts_submitted": [
-            {"office": c.office.name, "status": c.status, "submitted_at": c.submitted_at}
+            {"office": c.office.name, "status": coded(c, "status"), "submitted_at": c.submitted_at}
             for c in UsageConcept.objects.filter(submitted_by=user).select_related("office")
         ],
         # Notes on other people's concerns: when, not what (the text is about them).

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from rotesnetz.markup import render_markdown
+from rotesnetz.privacy.coded import coded
 
 from .models import BehalfRequest, Comment, ExportLog, Idea, StatusChange, Support
 
@@ -22,7 +23,7 @@ def export_ideas(user) -> dict:
                 "process": idea.process.title,
                 "title": idea.title,
                 "text": idea.text,
-                "status": idea.status,
+                "status": coded(idea, "status"),
                 "answer": idea.answer,
                 "supporters": idea.support_count,
                 "submitted_on": idea.created_at,
@@ -38,7 +39,7 @@ def export_ideas(user) -> dict:
             for s in Support.objects.filter(user=user).select_related("idea")
         ],
         "requests_to_speak_for": [
-            {"idea": b.idea.title, "gliederung": b.gliederung.name, "status": b.status}
+            {"idea": b.idea.title, "gliederung": b.gliederung.name, "status": coded(b, "status")}
             for b in BehalfRequest.objects.filter(requested_by=user).select_related(
                 "idea", "gliederung"
             )
@@ -46,7 +47,7 @@ def export_ideas(user) -> dict:
         "exports": [
             {
                 "process": e.process.title,
-                "format": e.format,
+                "format": coded(e, "format"),
                 "rows": e.row_count,
                 "at": e.created_at,
             }

@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from rotesnetz.privacy.coded import coded
+
 from .models import Membership, MembershipRequest, Qualification, RequestStatus, StaffRole
 
 
@@ -20,7 +22,7 @@ def export_members(user) -> dict:
             "is_staff": user.is_staff,
         },
         "memberships": [
-            {"gliederung": m.gliederung.name, "role": m.role, "since": m.created_at}
+            {"gliederung": m.gliederung.name, "role": coded(m, "role"), "since": m.created_at}
             for m in Membership.objects.filter(user=user).select_related("gliederung")
         ],
         # Who decided is another person: the archive says only that and when it was decided.
@@ -28,7 +30,7 @@ def export_members(user) -> dict:
             {
                 "gliederung": r.gliederung.name,
                 "message": r.message,
-                "status": r.status,
+                "status": coded(r, "status"),
                 "asked_on": r.created_at,
                 "decided_on": r.decided_at,
             }

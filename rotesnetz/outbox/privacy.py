@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rotesnetz.privacy.coded import coded
+
 from .models import MailStatus, OutboundMail
 from .services import outbound_purge
 
@@ -18,7 +20,7 @@ def export_outbox(user) -> list[dict]:
             "to": mail.to,
             "subject": mail.subject,
             "purpose": mail.purpose,
-            "status": mail.status,
+            "status": coded(mail, "status"),
             "created_at": mail.created_at,
             "sent_at": mail.sent_at,
         }

@@ -3,7 +3,7 @@
 Members who are not programmers open ``uebersicht.html`` instead of reading JSON. Every value
 is escaped (it holds what people typed); nested data becomes nested tables and lists. A row
 shows a readable label for its key (``labels.py``) and the key itself, small, as the JSON files
-name it.
+name it; a stored choice code (``coded.py``) shows the same way, its label next to the code.
 """
 
 from datetime import date, datetime
@@ -15,18 +15,23 @@ from django.utils.translation import gettext as _
 
 from rotesnetz.dates import format_moment
 
+from .coded import Coded
 from .labels import label_for
 
 # Deeper than any part's data; a guard against a cycle rendering forever.
 _MAX_DEPTH = 12
 
 
-def _key(key) -> SafeString:
-    """The row heading: the label, and the raw key where it differs."""
-    label, raw = label_for(key), str(key)
+def _labelled(label: str, raw: str) -> SafeString:
+    """A readable name and, small, what the JSON files say, where the two differ."""
     if label == raw:
         return escape(label)
     return format_html('{} <small class="key"><code>{}</code></small>', label, raw)
+
+
+def _key(key) -> SafeString:
+    """The row heading: the label, and the raw key where it differs."""
+    return _labelled(str(label_for(key)), str(key))
 
 
 def _value(value, depth: int = 0) -> SafeString:
@@ -54,6 +59,9 @@ def _value(value, depth: int = 0) -> SafeString:
         return escape(format_moment(value, "numeric_datetime"))
     if isinstance(value, date):
         return escape(format_moment(value, "numeric_date"))
+    if isinstance(value, Coded):
+        # A stored choice: its label in the member's language, and the code.
+        return _labelled(str(value.label), str(value))
     return escape(str(value))
 
 

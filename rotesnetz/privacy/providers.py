@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .coded import coded
 from .models import AuditEntry, ConsentRecord, DataExport, FormerMember
 from .services import (
     account_delete,
@@ -32,7 +33,7 @@ def export_account(user) -> dict:
         ],
         # What kind of second factor and when: never the secrets or recovery codes.
         "second_factors": [
-            {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
+            {"type": coded(a, "type"), "created_at": a.created_at, "last_used_at": a.last_used_at}
             for a in Authenticator.objects.filter(user=user).order_by("pk")
         ],
         "sessions": [
@@ -151,13 +152,13 @@ def export_privacy(user) -> dict:
                 "consent": record.text.kind,
                 "version": record.text.version,
                 "wording": record.text.text_de,
-                "action": record.action,
+                "action": coded(record, "action"),
                 "at": record.at,
             }
             for record in ConsentRecord.objects.filter(user=user).select_related("text")
         ],
         "data_exports": [
-            {"requested": e.created_at, "status": e.status, "expires_at": e.expires_at}
+            {"requested": e.created_at, "status": coded(e, "status"), "expires_at": e.expires_at}
             for e in DataExport.objects.filter(user=user)
         ],
         "former_member_since": FormerMember.objects.filter(user=user)

@@ -70,7 +70,11 @@ def export_rooms(user) -> dict:
             for room in Room.objects.filter(created_by=user).select_related("gliederung")
         ],
         "moderation_actions": [
-            {"room": _room_label(entry.room), "action": coded(entry, "action"), "at": entry.created_at}
+            {
+                "room": _room_label(entry.room),
+                "action": coded(entry, "action"),
+                "at": entry.created_at,
+            }
             for entry in ModerationLog.objects.filter(actor=user).select_related("room__gliederung")
         ],
         "online_now": [
