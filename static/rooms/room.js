@@ -514,11 +514,11 @@
   function returnPending() {
     // Nothing can be sent here any more: what waited comes back into the composer to copy.
     if (!pending.size || !form) return;
-    const texts2 = Array.from(pending.values()).map(function (item) {
+    const waiting = Array.from(pending.values()).map(function (item) {
       return item.text;
     });
-    if (textarea.value) texts2.push(textarea.value);
-    textarea.value = texts2.join("\n\n");
+    if (textarea.value) waiting.push(textarea.value);
+    textarea.value = waiting.join("\n\n");
     pending.clear();
     showQueued();
   }
@@ -933,6 +933,7 @@
   }
   if (root.dataset.archived) {
     ended = true; // nothing happens here any more: no socket, no reconnect attempts
+    returnPending(); // kept from before the room was archived: to copy, not to send
     setState("archived");
     stateEl.hidden = true; // the page says so above already
   } else {
