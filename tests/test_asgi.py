@@ -118,7 +118,12 @@ async def test_a_request_makes_one_hop_and_sends_both_signals_once(monkeypatch):
 def _streaming_view(request):
     from django.http import StreamingHttpResponse
 
-    return StreamingHttpResponse(f"part {number}\n" for number in range(3))
+    async def parts():
+        for number in range(3):
+            yield f"part {number}\n"
+
+    # Asynchronous, as a stream under ASGI should be (Django warns about a synchronous one).
+    return StreamingHttpResponse(parts())
 
 
 urlpatterns = [path("boom", _failing_view), path("stream", _streaming_view)]
