@@ -47,10 +47,10 @@ class NoStoreForMembersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
         response = self.get_response(request)
-        if signed_in and not request.user.is_authenticated:
+        # Marked by the user_logged_out receiver (apps.py): the user is not loaded up front,
+        # so a page that answers without the database (the 503 of /healthz) still does.
+        if getattr(request, "rn_signed_out", False):
             response["Clear-Site-Data"] = '"storage"'
         if response.has_header("Cache-Control"):
             return response  # e.g. /healthz (never_cache): no need to ask who is asking
@@ -58,3 +58,8 @@ class NoStoreForMembersMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+def mark_signed_out(sender, request, **kwargs):
+    if request is not None:
+        request.rn_signed_out = True
