@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs
 
 from channels.auth import get_user
 from channels.consumer import get_handler_name
@@ -85,11 +86,21 @@ def _enter_room(user, room_id: int, language: str) -> Room | None:
     return room
 
 
+def _page_user(scope) -> str | None:
+    # The page says whose it is (?u=): a tab whose member was signed out elsewhere, and
+    # someone else signed in, must not reconnect (and send what waited) in the other's name.
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("u")
+    return values[0] if values else None
+
+
 def _member_and_room(scope, room_id: int, language: str) -> tuple:
     """The member behind the socket's session (as Channels' AuthMiddleware loads them) and the
     room they may enter, or None."""
     user = get_user.func(scope)
     if not user.is_authenticated:
+        return user, None
+    page_user = _page_user(scope)
+    if page_user is not None and page_user != str(user.pk):
         return user, None
     return user, _enter_room(user, room_id, language)
 
@@ -446,7 +457,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.deferred.append(event)
             return
         if event["type"] == "session.ended":
-            self._spawn(self.close(code=CLOSE_SESSION_ENDED))
+            self._spawn(self._close_quietly(CLOSE_SESSION_ENDED))
         elif event["type"] == "access.check":
             self._spawn(self._access_check())
 
@@ -486,13 +497,19 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         close_code, state = await self._close_code_now()
         if close_code is not None:
-            await self.close(code=close_code)
+            await self._close_quietly(close_code)
         elif state != self.may_post:
             # E.g. the room became announcements-only: the page closes or opens its composer.
             self.may_post = state
             # The page may have gone meanwhile (e.g. to the room's settings): nobody to tell.
             with contextlib.suppress(OSError):
                 await self._send_json({"type": "room", "can_post": state[0], "read_only": state[1]})
+
+    async def _close_quietly(self, code: int):
+        # A connection that is already dead (a phone that lost its network) has nobody to
+        # tell; the server reports that as an error, which is no fault of ours.
+        with contextlib.suppress(OSError):
+            await self.close(code=code)
 
 
 def _log_failure(task: asyncio.Task) -> None:

@@ -173,6 +173,7 @@ def _client_texts() -> dict[str, str]:
         "offline": _("Connection lost – reconnecting …"),
         "closed": _("You no longer have access to this room. Please reload the page."),
         "signed_out": _("You have been signed out. Please sign in again to continue here."),
+        "signed_out_link": _("You have been signed out: sign in again to continue here."),
         "archived": _(
             "This room has been archived: you can still read it, but nobody can write here."
         ),
@@ -484,7 +485,12 @@ def room_state(request, pk):
     login redirect."""
     room = _room_or_404(request, pk)
     return JsonResponse(
-        {"archived": room.archived_at is not None, "can_post": can_post(request.user, room)}
+        {
+            "archived": room.archived_at is not None,
+            "can_post": can_post(request.user, room),
+            # Someone else signed in meanwhile: the page's member was signed out.
+            "user": request.user.pk,
+        }
     )
 
 

@@ -199,7 +199,8 @@
     if (socket || ended) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     setState("connecting");
-    const ws = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/");
+    // ?u: a session of someone else (signed in meanwhile in another tab) is refused.
+    const ws = new WebSocket(scheme + "://" + location.host + "/ws/raeume/" + roomId + "/?u=" + userId);
     let opened = false;
     socket = ws;
     ws.addEventListener("open", function () {
@@ -236,6 +237,27 @@
     returnPending();
     setWritable(false); // the text stays to copy; a form post would be refused or lost
     setState(state);
+    // Said again beside the composer, where the member is looking (the state is at the top).
+    if (state === "signed_out") {
+      showNote("posting-note", texts.signed_out_link, {
+        alert: true,
+        href: root.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname),
+      });
+      forget(); // signed out: nothing of theirs stays in this browser
+    } else {
+      showNote("posting-note", texts[state], { alert: true });
+    }
+  }
+
+  function forget() {
+    // Every room's, as the logout response would have done (Clear-Site-Data).
+    try {
+      Object.keys(sessionStorage).forEach(function (key) {
+        if (key.indexOf("rn-room:") === 0) sessionStorage.removeItem(key);
+      });
+    } catch (error) {
+      /* storage off */
+    }
   }
 
   function askWhyRefused() {
@@ -249,6 +271,7 @@
         if (response.status === 404) return { end: "closed" };
         if (!response.ok) return {};
         return response.json().then(function (state) {
+          if (String(state.user) !== userId) return { end: "signed_out" };
           return state.archived ? { end: "archived" } : {};
         });
       })
@@ -705,6 +728,7 @@
     cancel.addEventListener("click", function (event) {
       event.preventDefault();
       clearReply();
+      textarea.focus(); // the link hides itself: the keyboard goes on where the text is
     });
   }
 

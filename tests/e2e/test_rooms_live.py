@@ -332,6 +332,9 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
     offline_then("Nach dem Abmelden", lambda: _in_other_thread(Session.objects.all().delete))
     expect(state).to_have_attribute("data-state", "signed_out", timeout=30000)
     expect(state).to_contain_text("abgemeldet")
+    # Said again beside the composer, with the way back in; nothing stays in the browser.
+    expect(page.get_by_role("link", name=re.compile("neu anmelden"))).to_be_visible()
+    assert page.evaluate("sessionStorage.length") == 0
     expect(composer).to_have_value("Nach dem Abmelden")
     assert not Message.objects.filter(text__in=["Für das Archiv", "Nach dem Abmelden"]).exists()
     assert errors == []

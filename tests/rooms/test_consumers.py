@@ -38,13 +38,15 @@ def _cookie(user) -> tuple[bytes, bytes]:
     return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
 
 
-async def _open(user, room_id, *, origin=ORIGIN, client=None):
+async def _open(user, room_id, *, origin=ORIGIN, client=None, query=""):
     headers = [origin]
     if client is not None:
         headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
     elif user is not None:
         headers.append(await sync_to_async(_cookie)(user))
-    communicator = WebsocketCommunicator(application, f"/ws/raeume/{room_id}/", headers=headers)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/raeume/{room_id}/{query}", headers=headers
+    )
     connected, code = await communicator.connect(timeout=5)
     return communicator, connected, code
 
@@ -121,9 +123,17 @@ async def test_every_refusal_looks_the_same(world):
         await _open(world["alice"], world["room"].pk, origin=(b"origin", b"https://evil.example")),
         await _open(world["alice"], 999999),
         await _open(world["alice"], archived.pk),
+        # A page of Bob's, reconnecting with Alice's session (Bob signed out, Alice signed
+        # in, in another tab): nothing goes out in Alice's name.
+        await _open(world["alice"], world["room"].pk, query=f"?u={world['bob'].pk}"),
     ]
+    own_page, connected, _ = await _open(
+        world["alice"], world["room"].pk, query=f"?u={world['alice'].pk}"
+    )
 
-    assert [(connected, code) for _, connected, code in attempts] == [(False, 1000)] * 5
+    assert [(connected, code) for _, connected, code in attempts] == [(False, 1000)] * 6
+    assert connected
+    await own_page.disconnect()
 
 
 async def test_a_removed_member_is_disconnected(world):

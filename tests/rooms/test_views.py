@@ -222,14 +222,15 @@ def test_room_state_tells_the_script_why_a_handshake_was_refused(client, tree, r
     anonymous = client.get(url)
     client.force_login(make_member(tree["other_ov"]))
     outsider = client.get(url)
-    client.force_login(make_member(tree["ov"]))
+    reader = make_member(tree["ov"])
+    client.force_login(reader)
     member = client.get(url)
     archived = client.get(reverse("rooms:state", args=[old.pk]))
 
     assert anonymous.status_code == 302 and "/konto/login/" in anonymous["Location"]
     assert outsider.status_code == 404
-    assert member.json() == {"archived": False, "can_post": True}
-    assert archived.json() == {"archived": True, "can_post": False}
+    assert member.json() == {"archived": False, "can_post": True, "user": reader.pk}
+    assert archived.json() == {"archived": True, "can_post": False, "user": reader.pk}
 
 
 def test_archived_room_is_readable_but_closed(client, tree):
