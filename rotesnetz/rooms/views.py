@@ -174,6 +174,7 @@ def _client_texts() -> dict[str, str]:
         "closed": _("You no longer have access to this room. Please reload the page."),
         "signed_out": _("You have been signed out. Please sign in again to continue here."),
         "signed_out_link": _("You have been signed out: sign in again to continue here."),
+        "unsent": _("Your text was not sent. You can copy it from here:"),
         "archived": _(
             "This room has been archived: you can still read it, but nobody can write here."
         ),

@@ -237,6 +237,9 @@
     returnPending();
     setWritable(false); // the text stays to copy; a form post would be refused or lost
     setState(state);
+    onlineEl.replaceChildren(); // nobody is shown as here any more: the page does not know
+    typers.clear();
+    renderTyping();
     // Said again beside the composer, where the member is looking (the state is at the top).
     if (state === "signed_out") {
       showNote("posting-note", texts.signed_out_link, {
@@ -428,7 +431,8 @@
         break;
       case "room":
         mayPost(frame.can_post);
-        document.getElementById("announcements-note").hidden = !frame.read_only;
+        // For those who write here; the others get the note where the composer would be.
+        document.getElementById("announcements-note").hidden = !(frame.read_only && frame.can_post);
         break;
     }
   }
@@ -505,7 +509,9 @@
 
   function keep(withDraft) {
     const draft =
-      form && withDraft !== false && !textarea.readOnly ? { text: textarea.value, parent: parentInput.value } : null;
+      form && withDraft !== false && !textarea.readOnly
+        ? { text: textarea.value, parent: parentInput.value, mention: prefilledMention }
+        : null;
     try {
       if (!pending.size && !(draft && draft.text.trim())) sessionStorage.removeItem(storeKey);
       else sessionStorage.setItem(storeKey, JSON.stringify({ pending: Array.from(pending), draft: draft }));
@@ -527,11 +533,37 @@
     });
     // A form the server gave back (a refused post without the script) keeps its own text.
     const draft = kept.draft;
-    if (form && draft && draft.text && !textarea.value) {
-      textarea.value = draft.text;
-      if (draft.parent && document.getElementById("m-" + draft.parent)) showReplyTo(draft.parent);
+    if (form && !textarea.readOnly) {
+      if (draft && draft.text && !textarea.value) {
+        textarea.value = draft.text;
+        if (draft.parent && document.getElementById("m-" + draft.parent)) {
+          showReplyTo(draft.parent);
+          prefilledMention = draft.mention || "";
+        }
+      }
+      showQueued();
+      return;
     }
-    if (form) showQueued();
+    // No composer here (the room was archived, or is for announcements meanwhile): what was
+    // not sent is shown to copy, as the server does for a refused form post.
+    const unsent = (kept.pending || []).map(function (entry) {
+      return entry[1].text;
+    });
+    if (draft && draft.text.trim()) unsent.push(draft.text);
+    if (unsent.length && !document.getElementById("id_unsent")) {
+      const label = document.createElement("label");
+      label.htmlFor = "id_unsent";
+      label.className = "form-label";
+      label.textContent = texts.unsent;
+      const area = document.createElement("textarea");
+      area.id = "id_unsent";
+      area.rows = 3;
+      area.className = "form-control";
+      area.readOnly = true;
+      area.value = unsent.join("\n\n");
+      (form || log).after(label, area);
+    }
+    pending.clear(); // nothing here sends it
   }
 
   function returnPending() {
@@ -957,7 +989,6 @@
   }
   if (root.dataset.archived) {
     ended = true; // nothing happens here any more: no socket, no reconnect attempts
-    returnPending(); // kept from before the room was archived: to copy, not to send
     setState("archived");
     stateEl.hidden = true; // the page says so above already
   } else {

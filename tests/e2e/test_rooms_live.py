@@ -240,8 +240,11 @@ def test_older_pages_offline_sends_and_focus(new_page):
     expect(page.locator("#posting-note")).to_contain_text("nur die Moderation")
     expect(page.get_by_role("button", name="Senden")).to_be_disabled()
     expect(page.get_by_label("Deine Nachricht", exact=True)).to_have_value("Noch nicht gesendet")
-    # Reactions become counts to read: nothing to press that would only be refused.
+    # Reactions become counts to read: nothing to press that would only be refused, and no
+    # empty menu under others' messages.
     expect(newest.locator(".rn-msg-reactions .rn-reaction")).to_be_hidden()
+    expect(newest.locator("summary")).to_be_hidden()
+    expect(own.locator("summary")).to_be_visible()
     expect(newest.locator(".rn-reaction-count")).to_contain_text("👍 1")
     page.reload()
     expect(newest.locator(".rn-msg-reactions .rn-reaction")).to_be_hidden()
@@ -327,6 +330,11 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
     expect(state).to_have_attribute("data-state", "archived", timeout=30000)
     expect(composer).to_have_value("Für das Archiv")
     expect(page.locator("#queued-note")).to_have_count(0)
+    # The archived page has no composer: after a reload the text is still there to copy.
+    page.reload()
+    expect(page.get_by_label("Dein Text wurde nicht gesendet", exact=False)).to_have_value(
+        "Für das Archiv"
+    )
 
     page.goto(f"/raeume/{main.pk}/")
     offline_then("Nach dem Abmelden", lambda: _in_other_thread(Session.objects.all().delete))
