@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rotesnetz.privacy.coded import coded
 
+from .enums import MailPurpose
 from .models import (
     Conference,
     DialIn,
@@ -127,4 +128,12 @@ def register() -> None:
         export=export_konferenzen,
         erase=erase_konferenzen,
         retain=retain_konferenzen,
+        audit_actions={
+            "konferenzen.briefing.export": _("Briefing exported"),
+            "konferenzen.mail_log.view": _("Mails of a conference viewed"),
+            "konferenzen.participants.view": _("Participant list viewed"),
+        },
+        # The purposes' labels are the ones the mail log shows.
+        mail_purposes=dict(MailPurpose.choices),
+        named_targets={"konferenzen.conference"},
     )

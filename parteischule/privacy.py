@@ -102,4 +102,17 @@ def register() -> None:
         label=_("Party school: enrolments, certificates, feedback, diversity details"),
         export=export_parteischule,
         erase=erase_parteischule,
+        audit_actions={"parteischule.participants.view": _("Participant list viewed")},
+        mail_purposes={
+            "parteischule.completed": _("Course completed"),
+            "parteischule.confirm": _("Enrolment confirmed"),
+            "parteischule.message": _("Message to the participants"),
+            "parteischule.promoted": _("Moved up from the waitlist"),
+            "parteischule.reminder": _("Reminder of a date"),
+            "parteischule.session_added": _("New date"),
+            "parteischule.session_changed": _("Date changed"),
+            "parteischule.session_removed": _("Date cancelled"),
+            "parteischule.waitlist": _("On the waitlist"),
+        },
+        named_targets={"parteischule.course"},
     )

@@ -197,4 +197,18 @@ def register() -> None:
         export=export_quartier,
         erase=erase_quartier,
         retain=retain_quartier,
+        audit_actions={
+            "quartier.contact_request.view": _("Contact request viewed"),
+            "quartier.impact_report.export": _("Impact report exported"),
+            "quartier.inbox.view": _("Inbox of contact requests viewed"),
+            "quartier.offices.export": _("Offices exported"),
+        },
+        mail_purposes={
+            "quartier.booking": _("Appointment booked or cancelled"),
+            "quartier.concept": _("Usage concept"),
+            "quartier.contact": _("Contact request"),
+            "quartier.event": _("Event cancelled"),
+            "quartier.registration": _("Event registration"),
+        },
+        named_targets={"quartier.office"},
     )

@@ -96,4 +96,11 @@ def register() -> None:
         export=export_ideas,
         erase=erase_ideas,
         order=60,
+        audit_actions={"ideas.export": _("Ideas exported")},
+        mail_purposes={
+            "ideas.behalf": _("Idea in the name of a Gliederung"),
+            "ideas.merged": _("Idea merged with a similar one"),
+            "ideas.status": _("Status of an idea changed"),
+        },
+        named_targets={"ideas.programmeprocess"},
     )

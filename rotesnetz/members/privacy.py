@@ -95,4 +95,10 @@ def register() -> None:
         erase=erase_members,
         retain=retain_members,
         order=80,
+        audit_actions={"members.member_list.view": _("Member list viewed")},
+        mail_purposes={
+            "members.decision": _("Decision on a membership request"),
+            "members.request": _("New membership request"),
+        },
+        named_targets={"members.gliederung"},
     )

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rotesnetz.privacy.coded import coded
+from rotesnetz.privacy import registry
+from rotesnetz.privacy.coded import coded, with_label
 
 from .models import MailStatus, OutboundMail
 from .services import outbound_purge
@@ -19,7 +20,8 @@ def export_outbox(user) -> list[dict]:
         {
             "to": mail.to,
             "subject": mail.subject,
-            "purpose": mail.purpose,
+            # Each part names the purposes of its mails (``registry.register``).
+            "purpose": with_label(mail.purpose, registry.mail_purpose_label(mail.purpose)),
             "status": coded(mail, "status"),
             "created_at": mail.created_at,
             "sent_at": mail.sent_at,
@@ -63,8 +65,6 @@ def retain_outbox(now) -> dict[str, int]:
 
 
 def register() -> None:
-    from rotesnetz.privacy import registry
-
     registry.register(
         "outbox",
         label=_("Mails sent to you"),

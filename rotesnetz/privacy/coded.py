@@ -37,3 +37,11 @@ def coded(instance, field_name: str):
         if code == value:
             return Coded(str(value), label)
     return value
+
+
+def with_label(code: str, label: Promise | str | None):
+    """``code`` with the name a part gave it elsewhere (an audit action, a mail purpose): a
+    ``Coded`` when there is a label, the plain code otherwise (blank, or nobody named it)."""
+    if not isinstance(code, str) or code == "" or label is None:
+        return code
+    return Coded(code, label)

@@ -115,7 +115,8 @@ LABELS: dict[str, Promise] = {
     "notes_written": _("Notes you wrote"),
     "object_id": _("object id"),
     "office": _("Office"),
-    "online_now": _("Online now"),
+    # Presence rows: rooms open in a browser right now (stale ones are purged).
+    "online_now": _("Rooms open in your browser"),
     "overall": _("Overall (1–5)"),
     "phone": _("Phone"),
     "pinned_at": _("Pinned at"),
@@ -158,6 +159,7 @@ LABELS: dict[str, Promise] = {
     "supporters": _("Supporters"),
     "supports": _("Ideas you support"),
     "target": _("target"),
+    "target_type": _("target type"),
     "tasks": _("tasks"),
     "teams": _("Team roles"),
     "text": _("Text"),

@@ -4,6 +4,7 @@ Members who are not programmers open ``uebersicht.html`` instead of reading JSON
 is escaped (it holds what people typed); nested data becomes nested tables and lists. A row
 shows a readable label for its key (``labels.py``) and the key itself, small, as the JSON files
 name it; a stored choice code (``coded.py``) shows the same way, its label next to the code.
+Nothing (``None``, an empty text, an empty list) shows as a dash.
 """
 
 from datetime import date, datetime
@@ -53,7 +54,8 @@ def _value(value, depth: int = 0) -> SafeString:
         return format_html("<ol>{}</ol>", items)
     if isinstance(value, bool):
         return escape(_("yes") if value else _("no"))
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        # Nothing stored, or an empty text: the same dash, not a blank cell.
         return escape("–")
     if isinstance(value, datetime):
         return escape(format_moment(value, "numeric_datetime"))

@@ -3,12 +3,14 @@ trail and this app's records. Registered in ``PrivacyConfig.ready``."""
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
-from .coded import coded
+from .coded import coded, with_label
 from .models import AuditEntry, ConsentRecord, DataExport, FormerMember
 from .services import (
     account_delete,
@@ -135,13 +137,36 @@ def erase_admin_log(user) -> None:
 # --- Audit trail and this app's records -----------------------------------------------------
 
 
+def _kind_of(target_type: str):
+    """``members.gliederung`` with the model's name ("Gliederung"), where the model exists."""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return target_type
+    return with_label(target_type, capfirst(model._meta.verbose_name))
+
+
+def _audit_target(entry: AuditEntry) -> dict:
+    """What an entry was about: the kind of object, and its name where that names a place or
+    a thing (``registry.target_is_named``), never another person (a concern's sender, a
+    member). The stored label is a snapshot of the object, not written for people to read."""
+    if not entry.target_type:
+        # A plain label given by the caller ("offices"), or nothing (a retention run).
+        return {"target_type": "", "target": entry.target_label or None}
+    named = registry.target_is_named(entry.target_type)
+    return {
+        "target_type": _kind_of(entry.target_type),
+        "target": (entry.target_label or None) if named else None,
+    }
+
+
 def export_privacy(user) -> dict:
     return {
         "audit_entries_as_actor": [
             {
                 "created_at": entry.created_at,
-                "action": entry.action,
-                "target": entry.target_label,
+                "action": with_label(entry.action, registry.audit_action_label(entry.action)),
+                **_audit_target(entry),
                 "filters": entry.filters,
                 "count": entry.count,
             }
@@ -212,4 +237,10 @@ def register_core_providers() -> None:
         erase=erase_privacy,
         retain=retain_privacy,
         order=99,
+        audit_actions={
+            "privacy.account.deleted": _("Account deleted"),
+            "privacy.export.downloaded": _("Data export downloaded"),
+            "privacy.export.requested": _("Data export requested"),
+            "privacy.retention": _("Retention periods applied"),
+        },
     )

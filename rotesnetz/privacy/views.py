@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import selectors, services
 from .forms import AccountDeleteForm, PasswordConfirmForm
 from .markup import render_page
+from .models import ExportStatus
 
 
 @login_required
@@ -22,12 +23,8 @@ from .markup import render_page
 def my_data(request):
     form = PasswordConfirmForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        services.export_request(user=request.user)
-        messages.success(
-            request,
-            _("Your archive is being prepared. It stays available for %(hours)d hours.")
-            % {"hours": export_hours()},
-        )
+        export = services.export_request(user=request.user)
+        _tell_export_state(request, export)
         return redirect("privacy:my_data")
     context = {
         "form": form,
@@ -41,6 +38,37 @@ def my_data(request):
 
 def export_hours() -> int:
     return settings.PRIVACY_EXPORT_HOURS
+
+
+def _tell_export_state(request, export) -> None:
+    """Say what is true now: without a worker (the demo) the archive was built before the
+    request returned; with one it is still being built."""
+    export.refresh_from_db(fields=["status"])
+    hours = export_hours()
+    if export.status == ExportStatus.READY:
+        messages.success(
+            request,
+            ngettext(
+                "Your archive is ready: download it below. It stays available for %(hours)d hour.",
+                "Your archive is ready: download it below. It stays available for %(hours)d hours.",
+                hours,
+            )
+            % {"hours": hours},
+        )
+    elif export.status == ExportStatus.FAILED:
+        messages.error(request, _("Your archive could not be prepared. Please try again later."))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Your archive is being prepared. Reload this page in a few minutes: the download "
+                "appears below and stays available for %(hours)d hour.",
+                "Your archive is being prepared. Reload this page in a few minutes: the download "
+                "appears below and stays available for %(hours)d hours.",
+                hours,
+            )
+            % {"hours": hours},
+        )
 
 
 @login_required

@@ -126,15 +126,26 @@ def erase_rooms(user) -> None:
 
 
 def retain_rooms(now) -> dict[str, int]:
-    """Former members past the period lose invitations, read markers and mentions."""
+    """Former members past the period lose invitations, read markers and mentions; presence
+    rows of sockets that stopped answering go too.
+
+    A presence row is an open socket's bookkeeping (which room, when last heard from). While
+    it is stored it is the person's data and in the export; a socket that closed without
+    saying goodbye (a crash, a restart) leaves a row that ``rooms.purge_presence`` removes
+    within minutes where Celery beat runs. The retention run removes it as well, so no stale
+    row outlives the next run even where that task does not run.
+    """
     from rotesnetz.privacy.models import FormerMember
+
+    from .selectors import ONLINE_WINDOW
 
     cutoff = now - timedelta(days=settings.PRIVACY_FORMER_MEMBER_DAYS)
     due = FormerMember.objects.filter(since__lt=cutoff, reduced_at__isnull=True).values("user_id")
     invites, _rows = RoomInvite.objects.filter(user_id__in=due).delete()
     states, _rows = ReadState.objects.filter(user_id__in=due).delete()
     mentions, _rows = Mention.objects.filter(user_id__in=due).delete()
-    return {"former_member_rows": invites + states + mentions}
+    stale, _rows = Presence.objects.filter(last_seen__lt=now - ONLINE_WINDOW).delete()
+    return {"former_member_rows": invites + states + mentions, "stale_presence": stale}
 
 
 def register() -> None:
@@ -147,4 +158,7 @@ def register() -> None:
         erase=erase_rooms,
         retain=retain_rooms,
         order=70,
+        audit_actions={"rooms.export": _("Room history exported")},
+        mail_purposes={"rooms.mention_digest": _("Mentions in rooms")},
+        named_targets={"rooms.room"},
     )

@@ -247,6 +247,7 @@ def test_every_exported_choice_carries_its_label(settings, tmp_path):
         "konferenzen/registrations/status",
         "members/membership_requests/status",
         "members/memberships/role",
+        "outbox/purpose",
         "outbox/status",
         "parteischule/diversity/age_band",
         "parteischule/diversity/gender",

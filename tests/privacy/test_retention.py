@@ -136,3 +136,36 @@ def test_retention_task_reports_what_it_removed():
         report = tasks.retention.delay().get()
 
     assert report["accounts.unconfirmed_accounts"] == 1
+
+
+def test_retention_purges_presence_rows_of_sockets_gone_silent():
+    """A presence row is an open socket's bookkeeping: stored, so in the export, while the
+    socket answers; a row left behind by a socket that never said goodbye goes with the next
+    run (and so leaves the export), a fresh one stays."""
+    from rotesnetz.privacy.services import export_data
+    from rotesnetz.rooms.models import Presence
+
+    with time_machine.travel(T0, tick=False):
+        world = make_world()
+        person = make_person(world, tag="PIA", name="Pia Presence", phone="0621 555555")
+        Presence.objects.create(
+            room=world.room, user=person.user, channel_name="gone", last_seen=T0
+        )
+    now = T0 + timedelta(minutes=10)
+    Presence.objects.create(
+        room=world.room,
+        user=person.user,
+        channel_name="open",
+        last_seen=now - timedelta(seconds=30),
+    )
+    with time_machine.travel(now, tick=False):
+        before = export_data(user=person.user)["rooms"]["online_now"]
+        first = services.retention_run()
+        second = services.retention_run()
+        after = export_data(user=person.user)["rooms"]["online_now"]
+
+    assert sorted(row["last_seen"] for row in before) == [T0, now - timedelta(seconds=30)]
+    assert first["rooms.stale_presence"] == 1
+    assert second["rooms.stale_presence"] == 0
+    assert list(Presence.objects.values_list("channel_name", flat=True)) == ["open"]
+    assert [row["last_seen"] for row in after] == [now - timedelta(seconds=30)]
