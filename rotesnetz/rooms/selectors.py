@@ -167,8 +167,11 @@ def online_names(*, room_id: int) -> list[str]:
     ]
 
 
-def member_names(*, room: Room, query: str, limit: int = 10) -> list[str]:
-    """Display names of people who can read the room, for @mention completion."""
+def member_names(
+    *, room: Room, query: str, exclude: User | None = None, limit: int = 10
+) -> list[str]:
+    """Display names of people who can read the room, for @mention completion (without
+    ``exclude``, the one who is writing)."""
     gliederung = room.gliederung
     if room.visibility == Visibility.INVITE:
         users = User.objects.filter(room_invites__room=room)
@@ -177,6 +180,8 @@ def member_names(*, room: Room, query: str, limit: int = 10) -> list[str]:
     else:
         users = User.objects.filter(memberships__gliederung=gliederung)
     users = users.exclude(display_name="")
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
     if query:
         users = users.filter(display_name__icontains=query)
     return list(

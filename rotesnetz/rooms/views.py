@@ -484,7 +484,11 @@ def room_state(request, pk):
     nothing (it looks the same for every reason), so the page learns here whether to keep
     reconnecting, or why not. Outsiders get the room page's 404; signed-out members the
     login redirect."""
-    room = _room_or_404(request, pk)
+    room = selectors.room_for_reader(user=request.user, pk=pk)
+    if room is None:
+        # Whose session asks says nothing about the room; the page learns whether it is
+        # still its own member's (someone else may have signed in meanwhile).
+        return JsonResponse({"user": request.user.pk}, status=404)
     return JsonResponse(
         {
             "archived": room.archived_at is not None,
@@ -500,7 +504,8 @@ def room_state(request, pk):
 def member_names(request, pk):
     room = _room_or_404(request, pk)
     query = request.GET.get("q", "")[:80]
-    return JsonResponse({"names": selectors.member_names(room=room, query=query)})
+    names = selectors.member_names(room=room, query=query, exclude=request.user)
+    return JsonResponse({"names": names})
 
 
 @login_required

@@ -237,9 +237,13 @@
     returnPending();
     setWritable(false); // the text stays to copy; a form post would be refused or lost
     setState(state);
-    onlineEl.replaceChildren(); // nobody is shown as here any more: the page does not know
     typers.clear();
     renderTyping();
+    // What belongs to a live, writable room goes, as on a page loaded now.
+    ["online-box", "mention-mails", "no-messages", "composer-keys", "composer-more"].forEach(function (id) {
+      const element = document.getElementById(id);
+      if (element) element.hidden = true;
+    });
     // Said again beside the composer, where the member is looking (the state is at the top).
     if (state === "signed_out") {
       showNote("posting-note", texts.signed_out_link, {
@@ -248,7 +252,17 @@
       });
       forget(); // signed out: nothing of theirs stays in this browser
     } else {
+      // No access any more: a reload could not show it either.
+      if (state === "closed") forgetRoom();
       showNote("posting-note", texts[state], { alert: true });
+    }
+  }
+
+  function forgetRoom() {
+    try {
+      sessionStorage.removeItem(storeKey);
+    } catch (error) {
+      /* storage off */
     }
   }
 
@@ -271,10 +285,11 @@
     fetch(root.dataset.stateUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
       .then(function (response) {
         if (response.type === "opaqueredirect") return { end: "signed_out" };
-        if (response.status === 404) return { end: "closed" };
-        if (!response.ok) return {};
+        if (response.status !== 404 && !response.ok) return {};
         return response.json().then(function (state) {
+          // Someone else's session (signed in meanwhile), whether or not they may read here.
           if (String(state.user) !== userId) return { end: "signed_out" };
+          if (response.status === 404) return { end: "closed" };
           return state.archived ? { end: "archived" } : {};
         });
       })
@@ -872,12 +887,15 @@
     const link = event.target.closest("a[data-action]");
     if (!link) return;
     const message = link.closest(".rn-msg");
+    const menu = link.closest("details");
     if (link.dataset.action === "reply" && form) {
       event.preventDefault();
+      if (menu) menu.open = false; // chosen: the menu has done its job
       setReply(message.dataset.id);
     }
     if (link.dataset.action === "edit" && (socket || everConnected)) {
       event.preventDefault();
+      if (menu) menu.open = false;
       startEdit(message, link.href);
     }
   });

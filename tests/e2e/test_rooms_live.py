@@ -1,6 +1,7 @@
 """Two members in two browsers: live messages, and nothing lost across a dropped connection."""
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from django.test import override_settings
@@ -343,6 +344,39 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
     # Said again beside the composer, with the way back in; nothing stays in the browser.
     expect(page.get_by_role("link", name=re.compile("neu anmelden"))).to_be_visible()
     assert page.evaluate("sessionStorage.length") == 0
+    expect(page.locator("#online-box")).to_be_hidden()
     expect(composer).to_have_value("Nach dem Abmelden")
-    assert not Message.objects.filter(text__in=["Für das Archiv", "Nach dem Abmelden"]).exists()
+
+    # Someone from another Ortsverein signs in in this browser meanwhile (another tab): the
+    # page does not reconnect in their name, and says its member was signed out.
+    _login(page, hanna.email)
+    page.goto(f"/raeume/{main.pk}/")
+    olaf = make_member(tree["other_ov"], name="Olaf")
+
+    def someone_else_signs_in():
+        def session_of_olaf():
+            from django.test import Client
+
+            client = Client()
+            client.force_login(olaf)
+            return client.cookies["sessionid"].value
+
+        page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": _in_other_thread(session_of_olaf),
+                    "domain": urlparse(page.url).hostname,
+                    "path": "/",
+                }
+            ]
+        )
+
+    offline_then("Nicht für Olaf", someone_else_signs_in)
+    expect(state).to_have_attribute("data-state", "signed_out", timeout=30000)
+    expect(composer).to_have_value("Nicht für Olaf")
+    assert page.evaluate("sessionStorage.length") == 0
+    assert not Message.objects.filter(
+        text__in=["Für das Archiv", "Nach dem Abmelden", "Nicht für Olaf"]
+    ).exists()
     assert errors == []
