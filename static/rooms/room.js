@@ -230,7 +230,7 @@
     });
   }
 
-  function endHere(state) {
+  function endHere(state, otherAccount) {
     // Reconnecting would not help: what waits to be sent comes back into the composer.
     ended = true;
     clearTimeout(reconnectTimer);
@@ -246,10 +246,12 @@
     });
     // Said again beside the composer, where the member is looking (the state is at the top).
     if (state === "signed_out") {
-      showNote("posting-note", texts.signed_out_link, {
-        alert: true,
-        href: root.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname),
-      });
+      // With another account signed in, the sign-in page would carry on as that account.
+      showNote(
+        "posting-note",
+        otherAccount ? texts.other_account : texts.signed_out_link,
+        otherAccount ? { alert: true } : { alert: true, href: root.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname) }
+      );
       forget(); // signed out: nothing of theirs stays in this browser
     } else {
       // No access any more: a reload could not show it either.
@@ -288,7 +290,7 @@
         if (response.status !== 404 && !response.ok) return {};
         return response.json().then(function (state) {
           // Someone else's session (signed in meanwhile), whether or not they may read here.
-          if (String(state.user) !== userId) return { end: "signed_out" };
+          if (String(state.user) !== userId) return { end: "signed_out", other: true };
           if (response.status === 404) return { end: "closed" };
           return state.archived ? { end: "archived" } : {};
         });
@@ -298,7 +300,7 @@
       })
       .then(function (verdict) {
         if (ended) return;
-        if (verdict.end) endHere(verdict.end);
+        if (verdict.end) endHere(verdict.end, verdict.other);
         else if (!socket) reconnectLater();
       });
   }
@@ -787,6 +789,8 @@
   function hideSuggestions() {
     if (suggestions) suggestions.replaceChildren();
     if (textarea) textarea.removeAttribute("aria-activedescendant");
+    const status = document.getElementById("mention-status");
+    if (status) status.textContent = "";
   }
 
   function markSuggestion(index) {
@@ -831,7 +835,13 @@
             });
             suggestions.appendChild(button);
           });
-          if (data.names.length) markSuggestion(0);
+          if (data.names.length) {
+            markSuggestion(0);
+            document.getElementById("mention-status").textContent = texts.mention_choices.replace(
+              "%(count)s",
+              data.names.length
+            );
+          }
         })
         .catch(hideSuggestions);
     }, 200);

@@ -145,9 +145,15 @@ def test_mentions_edits_and_menus_answer_enter_and_escape(new_page):
     composer.focus()
     page.keyboard.type("Hallo @Vol")
     expect(page.get_by_role("option", name="@Volker Beispiel")).to_be_visible()
+    # A textarea cannot be a combobox: a status says that names wait to be chosen.
+    expect(page.locator("#mention-status")).to_have_text(
+        "1 Namen zur Auswahl: Pfeiltasten wählen, Enter übernimmt."
+    )
+    assert composer.get_attribute("aria-controls") == "mention-suggestions"
     page.keyboard.press("Enter")
     expect(composer).to_have_value("Hallo @**Volker Beispiel** ")
     expect(page.get_by_role("option")).to_have_count(0)
+    expect(page.locator("#mention-status")).to_have_text("")
     page.keyboard.type("kommst du?")
     page.keyboard.press("Enter")
     mine = page.get_by_role("log").locator("article", has_text="kommst du?")

@@ -374,6 +374,9 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
 
     offline_then("Nicht für Olaf", someone_else_signs_in)
     expect(state).to_have_attribute("data-state", "signed_out", timeout=30000)
+    # The sign-in page would carry on as Olaf: the note says what to do instead.
+    expect(page.locator("#posting-note")).to_contain_text("anderes Konto angemeldet")
+    expect(page.locator("#posting-note").get_by_role("link")).to_have_count(0)
     expect(composer).to_have_value("Nicht für Olaf")
     assert page.evaluate("sessionStorage.length") == 0
     assert not Message.objects.filter(
