@@ -245,33 +245,25 @@
       if (element) element.hidden = true;
     });
     // Said again beside the composer, where the member is looking (the state is at the top).
-    if (state === "signed_out") {
-      // With another account signed in, the sign-in page would carry on as that account.
-      showNote(
-        "posting-note",
-        otherAccount ? texts.other_account : texts.signed_out_link,
-        otherAccount ? { alert: true } : { alert: true, href: root.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname) }
-      );
-      forget(); // signed out: nothing of theirs stays in this browser
+    if (state === "signed_out" && otherAccount) {
+      // The sign-in page would carry on as the other account: no link to it.
+      showNote("posting-note", texts.other_account, { alert: true });
+    } else if (state === "signed_out") {
+      const back = root.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname);
+      showNote("posting-note", texts.signed_out_link, { alert: true, href: back });
     } else {
-      // No access any more: a reload could not show it either.
-      if (state === "closed") forgetRoom();
       showNote("posting-note", texts[state], { alert: true });
     }
+    // Signed out: nothing of theirs stays in this browser (as after the logout response's
+    // Clear-Site-Data). No access: a reload could not show this room's text either.
+    if (state === "signed_out") forget(true);
+    else if (state === "closed") forget(false);
   }
 
-  function forgetRoom() {
+  function forget(everyRoom) {
     try {
-      sessionStorage.removeItem(storeKey);
-    } catch (error) {
-      /* storage off */
-    }
-  }
-
-  function forget() {
-    // Every room's, as the logout response would have done (Clear-Site-Data).
-    try {
-      Object.keys(sessionStorage).forEach(function (key) {
+      const keys = everyRoom ? Object.keys(sessionStorage) : [storeKey];
+      keys.forEach(function (key) {
         if (key.indexOf("rn-room:") === 0) sessionStorage.removeItem(key);
       });
     } catch (error) {
