@@ -175,6 +175,7 @@ def _client_texts() -> dict[str, str]:
         "signed_out": _("You have been signed out. Please sign in again to continue here."),
         "signed_out_link": _("You have been signed out: sign in again to continue here."),
         "unsent": _("Your text was not sent. You can copy it from here:"),
+        "unsent_discard": _("Copied – discard this text"),
         "other_account": _(
             "Another account is now signed in in this browser. To write here as yourself, "
             "sign that account out and sign in again. Your text is kept here to copy."

@@ -560,6 +560,9 @@
     });
     if (draft && draft.text.trim()) unsent.push(draft.text);
     if (unsent.length && !document.getElementById("id_unsent")) {
+      const box = document.createElement("div");
+      box.id = "unsent-box";
+      box.className = "mb-3";
       const label = document.createElement("label");
       label.htmlFor = "id_unsent";
       label.className = "form-label";
@@ -570,7 +573,21 @@
       area.className = "form-control";
       area.readOnly = true;
       area.value = unsent.join("\n\n");
-      (form || log).after(label, area);
+      // Kept until the member says it is copied: a reload shows it again until then.
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-sm btn-outline-secondary mt-2";
+      discard.textContent = texts.unsent_discard;
+      discard.addEventListener("click", function () {
+        forget(false);
+        box.remove();
+        // The button is gone: focus goes back to the top of the room, not to the page's end.
+        const heading = root.querySelector("h1");
+        heading.tabIndex = -1;
+        heading.focus();
+      });
+      box.append(label, area, discard);
+      (form || log).after(box);
     }
     pending.clear(); // nothing here sends it
   }

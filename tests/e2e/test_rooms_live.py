@@ -333,9 +333,17 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
     expect(page.locator("#queued-note")).to_have_count(0)
     # The archived page has no composer: after a reload the text is still there to copy.
     page.reload()
-    expect(page.get_by_label("Dein Text wurde nicht gesendet", exact=False)).to_have_value(
-        "Für das Archiv"
-    )
+    unsent = page.get_by_label("Dein Text wurde nicht gesendet", exact=False)
+    expect(unsent).to_have_value("Für das Archiv")
+    page.reload()
+    expect(unsent).to_have_value("Für das Archiv")
+    # Copied: the member discards it, and it stays gone after a reload.
+    page.get_by_role("button", name="Kopiert – Text verwerfen").click()
+    expect(unsent).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    page.reload()
+    expect(page.get_by_role("log")).to_be_visible()
+    expect(unsent).to_have_count(0)
 
     page.goto(f"/raeume/{main.pk}/")
     offline_then("Nach dem Abmelden", lambda: _in_other_thread(Session.objects.all().delete))
