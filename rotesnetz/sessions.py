@@ -19,4 +19,17 @@ class SessionStore(DatabaseSessionStore):
         )
         if session is None:
             self._session_key = None  # as Django's store: a stale key gets a fresh session
+        # Kept for long-lived connections (a room's socket closes when its session expires).
+        self.stored_expiry = session.expire_date if session is not None else None
         return session
+
+
+def stored_expiry(session_key: str):
+    """When the session with this key expires as stored now (None if it is gone or over):
+    a sign-in elsewhere or a request that saved it may have moved it since it was loaded."""
+    return (
+        SessionStore.get_model_class()
+        .objects.filter(session_key=session_key, expire_date__gt=timezone.now())
+        .values_list("expire_date", flat=True)
+        .first()
+    )

@@ -31,6 +31,7 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
+from rotesnetz.sessions import stored_expiry
 from rotesnetz.websocket_close import FRAME_SEND
 
 from . import fanout, presence, render, selectors, services
@@ -165,6 +166,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.outlet = None
         self.directory = None
         self.accepted = False
+        self.session_timer = None
         self.deferred: list[dict] = []
         # (may post, announcements only) as the page knows it: told at the first check.
         self.may_post: tuple[bool, bool] | None = None
@@ -197,6 +199,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
         presence.book().join(self.socket_id, self.room.pk, user.pk)
         self.last_touch = time.monotonic()
         self.last_typing = 0.0
+        self._watch_session(getattr(session, "stored_expiry", None))
+
+    def _watch_session(self, expires) -> None:
+        """A session that merely expires sends no logout event: the socket closes when it
+        would (a page loaded then would have to sign in again), unless it was extended."""
+        if expires is None:
+            return
+        delay = max((expires - timezone.now()).total_seconds(), 0) + 1
+        self.session_timer = asyncio.get_running_loop().call_later(
+            delay, lambda: self._spawn(self._session_check())
+        )
+
+    async def _session_check(self):
+        if self.room is None:
+            return
+        expires = await database_sync_to_async(stored_expiry)(self.scope["session"].session_key)
+        if expires is None:
+            await self._close_quietly(CLOSE_SESSION_ENDED)
+        else:
+            self._watch_session(expires)
 
     async def websocket_disconnect(self, message):
         # As Channels' handler, without its hop to close stale connections (see dispatch).
@@ -470,6 +492,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self._spawn(self.close(code=CLOSE_HUB_LOST))
 
     def _leave_hub(self) -> None:
+        if self.session_timer is not None:
+            self.session_timer.cancel()
+            self.session_timer = None
         if self.outlet is not None:
             self.outlet.close()
         if self.hub is not None:

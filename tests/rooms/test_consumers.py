@@ -408,3 +408,41 @@ async def test_pins_and_announcement_mode_reach_open_pages(world):
     assert (closed["can_post"], closed["read_only"]) == (False, True)
     assert (opened["can_post"], opened["read_only"]) == (True, False)
     await alice.disconnect()
+
+
+def _expire_session_in(client, seconds: float):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(session_key=client.cookies["sessionid"].value).update(
+        expire_date=timezone.now() + timedelta(seconds=seconds)
+    )
+
+
+async def test_a_socket_closes_when_its_session_expires(world):
+    client = Client()
+    await sync_to_async(client.force_login)(world["bob"])
+    await sync_to_async(_expire_session_in)(client, 1)
+    bob, connected, _ = await _open(None, world["room"].pk, client=client)
+    assert connected
+
+    while (output := await bob.receive_output(timeout=6))["type"] != "websocket.close":
+        pass
+    assert output["code"] == 4401
+
+
+async def test_a_socket_stays_open_while_its_session_is_extended(world):
+    client = Client()
+    await sync_to_async(client.force_login)(world["bob"])
+    await sync_to_async(_expire_session_in)(client, 1)
+    bob, connected, _ = await _open(None, world["room"].pk, client=client)
+    assert connected
+    # Saved again meanwhile (a request that changed it): the socket looks again and stays.
+    await sync_to_async(_expire_session_in)(client, 3600)
+    await asyncio.sleep(2.5)
+
+    await bob.send_json_to({"type": "ping"})
+    assert await _next(bob, "pong")
+    await bob.disconnect()
