@@ -32,3 +32,24 @@ def test_plural_forms_are_ours_too():
             "You have added %(count)s security key.", "You have added %(count)s security keys.", 2
         )
     assert text == "Du hast %(count)s Sicherheitsschlüssel hinzugefügt."
+
+
+# German party terms are the same words in the English admin.
+_SAME_IN_BOTH = {"Gliederungen", "Regionalzentren"}
+
+
+def test_every_admin_heading_is_german():
+    """The admin lists every app and model by name; allauth's came out English in German."""
+    from django.contrib import admin
+
+    untranslated = []
+    for model in admin.site._registry:
+        options = model._meta
+        for name in (options.app_config.verbose_name, options.verbose_name_plural):
+            with translation.override("en"):
+                english = str(name)
+            with translation.override("de"):
+                german = str(name)
+            if english == german and english not in _SAME_IN_BOTH:
+                untranslated.append(f"{options.label}: {english}")
+    assert untranslated == []
