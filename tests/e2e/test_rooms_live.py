@@ -391,3 +391,30 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
         text__in=["Für das Archiv", "Nach dem Abmelden", "Nicht für Olaf"]
     ).exists()
     assert errors == []
+
+
+@pytest.mark.parametrize("size", [(320, 568), (375, 667)])
+def test_the_composer_stays_pinned_on_a_small_phone(new_page, size):
+    """Scrolled back through the conversation, the message box stays at the bottom of the
+    screen (it is pinned only while it takes less than 40 % of the height)."""
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    member = make_member(tree["ov"], name="Paula", email="paula-e2e@example.org")
+    Message.objects.bulk_create(
+        Message(room=room, author=member, text=text, html=f"<p>{text}</p>")
+        for text in (f"Nachricht {number}" for number in range(30))
+    )
+    Room.objects.filter(pk=room.pk).update(
+        last_message_id=Message.objects.filter(room=room).latest("id").pk
+    )
+    page = new_page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    _login(page, member.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.locator("#composer")).to_have_class(re.compile("is-sticky"))
+    expect(composer).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Senden")).to_be_in_viewport()
