@@ -418,3 +418,37 @@ def test_the_composer_stays_pinned_on_a_small_phone(new_page, size):
     expect(page.locator("#composer")).to_have_class(re.compile("is-sticky"))
     expect(composer).to_be_in_viewport()
     expect(page.get_by_role("button", name="Senden")).to_be_in_viewport()
+
+
+def test_without_javascript_a_member_acts_on_their_own_old_messages_in_an_announcement_room(
+    chromium, asgi_server
+):
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"], name="Nora", email="nora-e2e@example.org")
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Infos")
+    services.message_post(room=room, author=member, text="Mein alter Beitrag")
+    services.message_post(room=room, author=vorstand, text="Ab jetzt nur Ankündigungen")
+    services.room_update(
+        room=room, by=vorstand, name=room.name, topic="", visibility=room.visibility, read_only=True
+    )
+    context = chromium.new_context(base_url=asgi_server, locale="de-DE", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        _login(page, member.email)
+        page.goto(f"/raeume/{room.pk}/")
+        log = page.get_by_role("log")
+        mine = log.locator("article", has_text="Mein alter Beitrag")
+        theirs = log.locator("article", has_text="Ab jetzt nur Ankündigungen")
+
+        expect(theirs.get_by_role("link", name=re.compile("^Aktionen"))).to_be_hidden()
+        mine.get_by_role("link", name=re.compile("^Aktionen")).click()
+        page.get_by_role("link", name="Bearbeiten").click()
+        page.locator("textarea[name=text]").fill("Mein korrigierter Beitrag")
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.get_by_role("log").locator("article", has_text="korrigierter")).to_be_visible()
+    finally:
+        context.close()

@@ -566,3 +566,28 @@ def test_announcement_rooms_offer_members_no_replies_or_reactions(client, tree):
     # counts are there to read.
     assert 'class="rn-reaction-form rn-post-only"' in page
     assert '<span class="rn-reaction-count rn-read-only-only">' in page
+
+
+def test_without_the_script_members_keep_the_actions_on_their_own_old_messages(client, tree):
+    """The shared list is marked per viewer (data-own): rooms.css shows the actions link on
+    one's own messages in an announcement room, and on nobody else's."""
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Infos")
+    mine = services.message_post(room=room, author=member, text="Mein alter Beitrag")
+    theirs = services.message_post(room=room, author=vorstand, text="Ab jetzt nur Ankündigungen")
+    services.room_update(
+        room=room, by=vorstand, name=room.name, topic="", visibility=room.visibility, read_only=True
+    )
+    client.force_login(member)
+
+    page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+
+    assert f'id="m-{mine.pk}" data-id="{mine.pk}" data-author="{member.pk}" data-own=""' in page
+    assert f'data-author="{vorstand.pk}" data-own' not in page
+    assert f'id="m-{theirs.pk}"' in page
+    # The same list as others see it: the mark is per request, not in the shared cache.
+    client.force_login(vorstand)
+    page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    assert f'data-author="{member.pk}" data-own' not in page
+    assert f'data-author="{vorstand.pk}" data-own=""' in page
