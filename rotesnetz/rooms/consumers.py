@@ -345,8 +345,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         changed = []
         if after and since:
             changed = selectors.messages_changed_since(room=self.room, up_to_id=after, since=since)
+        # The room may have become announcements-only while the page was offline: the page
+        # hears it before the sends that waited are answered.
+        self.may_post = (can_post(self.user, self.room), self.room.read_only)
         return {
             "type": "backlog",
+            "can_post": self.may_post[0],
+            "read_only": self.may_post[1],
             "messages": [{"id": m.pk, "html": render.message_html(m, live=True)} for m in messages],
             "updated": [{"id": m.pk, "html": render.message_html(m, live=True)} for m in changed],
             "has_more": has_more,

@@ -72,6 +72,16 @@ def _forbidden() -> RoomError:
     return RoomError("forbidden", _("You are not allowed to do that in this room."))
 
 
+def _post_refused(user: User, room: Room) -> RoomError:
+    """Why ``user`` may not post in ``room``: said only to those who may read it."""
+    if can_read_room(user, room):
+        if room.archived_at is not None:
+            return RoomError("archived", _("This room is archived."))
+        if room.read_only:
+            return RoomError("read_only", _("Only moderators can write in this room."))
+    return _forbidden()
+
+
 def _not_found() -> RoomError:
     return RoomError("not_found", _("This message does not exist (any more)."))
 
@@ -294,7 +304,7 @@ def message_post(
     if checked_in_statement and not post_checks_in_statement():
         raise PostRefused
     if not checked_in_statement and not can_post(author, room):
-        raise _forbidden()
+        raise _post_refused(author, room)
     text = _clean_text(text)
     # A retried send (same client id) hits the unique constraint below and gets the stored
     # message back: no lookup on the way of every first send.

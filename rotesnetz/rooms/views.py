@@ -184,6 +184,8 @@ def _client_texts() -> dict[str, str]:
         "signed_out_link": _("You have been signed out: sign in again to continue here."),
         "unsent": _("Your text was not sent. You can copy it from here:"),
         "unsent_discard": _("Copied – discard this text"),
+        "no_messages": _("No messages yet."),
+        "no_messages_write": _("No messages yet. Write the first one!"),
         "other_account": _(
             "Another account is now signed in in this browser. To write here as yourself, "
             "sign that account out and sign in again. Your text is kept here to copy."

@@ -38,6 +38,8 @@
   let lastRead = 0;
   let prefilledMention = ""; // put in by a reply within a thread
   const pending = new Map(); // client id -> {text, parent}
+  // Error codes that refuse every send in this room, not just one message.
+  const ROOM_REFUSALS = new Set(["read_only", "archived", "forbidden"]);
   // What waits to be sent and the unsent draft outlive a reload or a crashed tab: they are
   // kept in this tab's sessionStorage (gone with the tab, cleared by the server on logout),
   // under the member's id so that nobody else signing in here ever sends them.
@@ -382,6 +384,7 @@
         else if (!history && frame.id > lastId) addNew(frame.id, frame.html);
         break;
       case "backlog":
+        roomState(frame);
         if (history) {
           if (frame.messages.length) showNewerExist();
         } else {
@@ -439,9 +442,7 @@
         showPins(frame.pins);
         break;
       case "room":
-        mayPost(frame.can_post);
-        // For those who write here; the others get the note where the composer would be.
-        document.getElementById("announcements-note").hidden = !(frame.read_only && frame.can_post);
+        roomState(frame);
         break;
     }
   }
@@ -461,10 +462,18 @@
     section.hidden = pins.length === 0;
   }
 
+  function roomState(frame) {
+    mayPost(frame.can_post);
+    // For those who write here; the others get the note where the composer would be.
+    document.getElementById("announcements-note").hidden = !(frame.read_only && frame.can_post);
+  }
+
   function mayPost(allowed) {
     // The room's settings changed while the page is open (e.g. announcements only).
     // Replies and reaction buttons give way to plain counts (rooms.css: rn-post-only).
     root.classList.toggle("rn-cannot-post", !allowed);
+    const empty = document.getElementById("no-messages");
+    if (empty) empty.textContent = allowed && form ? texts.no_messages_write : texts.no_messages;
     if (form) {
       setWritable(allowed);
       showNote("posting-note", allowed ? null : texts.read_only);
@@ -614,9 +623,14 @@
     }, 8000);
     if (frame.ref && pending.has(frame.ref)) {
       // Refused sends come back into the composer: nothing the member wrote is lost.
+      if (ROOM_REFUSALS.has(frame.code)) {
+        // No one of them would get through: all come back at once, in the order written.
+        returnPending();
+        return;
+      }
       const item2 = pending.get(frame.ref);
       pending.delete(frame.ref);
-      if (textarea && !textarea.value) textarea.value = item2.text;
+      if (textarea) textarea.value = textarea.value ? textarea.value + "\n\n" + item2.text : item2.text;
       if (form) showQueued();
     }
   }

@@ -452,3 +452,50 @@ def test_without_javascript_a_member_acts_on_their_own_old_messages_in_an_announ
         expect(page.get_by_role("log").locator("article", has_text="korrigierter")).to_be_visible()
     finally:
         context.close()
+
+
+def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new_page):
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Termine")
+    ida = make_member(tree["ov"], name="Ida", email="ida-e2e@example.org")
+    page = new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, ida.email)
+    page.goto(f"/raeume/{room.pk}/")
+    state = page.locator("#conn-state")
+    expect(state).to_have_attribute("data-state", "online")
+
+    page.context.set_offline(True)
+    expect(state).to_have_attribute("data-state", re.compile("offline|connecting"))
+    _write(page, "Wartende Nachricht 1")
+    _write(page, "Wartende Nachricht 2")
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+    composer.fill("Offener Entwurf 3")
+    _in_other_thread(
+        services.room_update,
+        room=room,
+        by=vorstand,
+        name=room.name,
+        topic="",
+        visibility=room.visibility,
+        read_only=True,
+    )
+    page.context.set_offline(False)
+
+    expect(state).to_have_attribute("data-state", "online", timeout=30000)
+    # Nothing got through, nothing is lost: all of it is back in the box, in order, to copy.
+    expect(composer).to_have_value(
+        "Wartende Nachricht 1\n\nWartende Nachricht 2\n\nOffener Entwurf 3"
+    )
+    expect(composer).not_to_be_editable()
+    expect(page.get_by_role("button", name="Senden")).to_be_disabled()
+    expect(page.locator("#posting-note")).to_contain_text("nur die Moderation schreiben")
+    expect(page.locator("#no-messages")).to_have_text("Noch keine Nachrichten.")
+    expect(page.locator("#queued-note")).to_have_count(0)
+    assert not Message.objects.filter(room=room).exists()
+    assert errors == []
