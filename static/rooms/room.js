@@ -1021,9 +1021,16 @@
   if (form) {
     const placeComposer = function () {
       const sticky = form.offsetHeight < window.innerHeight * 0.4;
+      const unpinned = form.classList.contains("is-sticky") && !sticky;
       form.classList.toggle("is-sticky", sticky);
       // What gets the focus or is scrolled to stops above the sticky composer, not under it.
       document.documentElement.style.scrollPaddingBottom = sticky ? form.offsetHeight + "px" : "";
+      // Grown while in use (a reply line, the list of names, the help, a phone's keyboard):
+      // it drops back to the end of the page, so the view goes with it.
+      if (unpinned && form.contains(document.activeElement)) {
+        if (form.offsetHeight <= window.innerHeight) form.scrollIntoView({ block: "end" });
+        else document.activeElement.scrollIntoView({ block: "start" }); // the list follows below
+      }
     };
     if ("ResizeObserver" in window) new ResizeObserver(placeComposer).observe(form);
     window.addEventListener("resize", placeComposer);

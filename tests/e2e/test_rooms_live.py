@@ -419,6 +419,19 @@ def test_the_composer_stays_pinned_on_a_small_phone(new_page, size):
     expect(composer).to_be_in_viewport()
     expect(page.get_by_role("button", name="Senden")).to_be_in_viewport()
 
+    # Answering an old message: the reply line makes the box taller; wherever it ends up, it
+    # is where one is looking, and so is the help when it is unfolded.
+    first = page.get_by_role("log").locator("article").first
+    first.scroll_into_view_if_needed()
+    first.locator("summary").click()
+    first.get_by_role("link", name="Antworten").click()
+    expect(page.locator("#reply-indicator")).to_be_visible()
+    expect(composer).to_be_focused()
+    expect(composer).to_be_in_viewport()
+    page.get_by_text("Formatierung und Erwähnungen").click()
+    expect(page.locator("#composer-help")).to_be_in_viewport()
+    expect(composer).to_be_in_viewport()
+
 
 def test_without_javascript_a_member_acts_on_their_own_old_messages_in_an_announcement_room(
     chromium, asgi_server
