@@ -149,6 +149,7 @@
       }
       if (focused && editor && editable && editor.contains(focused)) focused.focus({ preventScroll: true });
       else if (path) restoreFocus(element, path, focused.tagName);
+      updateQuotes(element);
       return;
     }
     const empty = document.getElementById("no-messages");
@@ -163,6 +164,20 @@
       next = node;
     }
     log.insertBefore(element, next);
+  }
+
+  function updateQuotes(message) {
+    // Replies on the page quote the message they answer (as the server does, services'
+    // preview): an edit shows there too, and deleted or hidden words leave the quotes.
+    const gone = message.classList.contains("is-deleted") || message.classList.contains("is-hidden");
+    const body = message.querySelector(".rn-msg-body");
+    let words = gone || !body ? "" : body.textContent.split(/\s+/).filter(Boolean).join(" ");
+    if (words.length > 80) words = words.slice(0, 79) + "…";
+    log.querySelectorAll('.rn-msg[data-parent="' + message.dataset.id + '"] .rn-msg-reply').forEach(function (quote) {
+      const link = quote.querySelector("a");
+      quote.replaceChildren(link);
+      if (words) quote.append(": " + words);
+    });
   }
 
   function addNew(id, html) {

@@ -512,3 +512,30 @@ def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new
     expect(page.locator("#queued-note")).to_have_count(0)
     assert not Message.objects.filter(room=room).exists()
     assert errors == []
+
+
+def test_quotes_in_replies_follow_an_edit_and_lose_deleted_words(new_page):
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    maria = make_member(tree["ov"], name="Maria")
+    vera = make_member(tree["ov"], name="Vera", email="vera-e2e@example.org")
+    first = services.message_post(room=room, author=maria, text="Erster **Entwurf**")
+    services.message_post(room=room, author=vera, text="Da widerspreche ich", parent_id=first.pk)
+    page = new_page()
+    _login(page, vera.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    quote = (
+        page.get_by_role("log")
+        .locator("article", has_text="Da widerspreche ich")
+        .locator(".rn-msg-reply")
+    )
+    expect(quote).to_have_text("Antwort an Maria: Erster Entwurf")
+
+    _in_other_thread(services.message_edit, message_id=first.pk, by=maria, text="Zweiter Entwurf")
+    expect(quote).to_have_text("Antwort an Maria: Zweiter Entwurf")
+    _in_other_thread(services.message_delete, message_id=first.pk, by=maria)
+    expect(quote).to_have_text("Antwort an Maria")
+    expect(quote.get_by_role("link")).to_have_attribute("href", f"#m-{first.pk}")
