@@ -251,6 +251,7 @@
     // Reconnecting would not help: what waits to be sent comes back into the composer.
     ended = true;
     clearTimeout(reconnectTimer);
+    if (state === "archived") root.dataset.archived = "1"; // rooms.css: no edits any more
     returnPending();
     setWritable(false); // the text stays to copy; a form post would be refused or lost
     setState(state);

@@ -539,3 +539,29 @@ def test_quotes_in_replies_follow_an_edit_and_lose_deleted_words(new_page):
     _in_other_thread(services.message_delete, message_id=first.pk, by=maria)
     expect(quote).to_have_text("Antwort an Maria")
     expect(quote.get_by_role("link")).to_have_attribute("href", f"#m-{first.pk}")
+
+
+def test_an_archived_room_offers_no_edits(new_page):
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Wahlkampf")
+    karl = make_member(tree["ov"], name="Karl", email="karl-e2e@example.org")
+    services.message_post(room=room, author=karl, text="Plakate hängen am Samstag")
+    page = new_page()
+    _login(page, karl.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    mine = page.get_by_role("log").locator("article", has_text="Plakate")
+    actions = mine.locator("summary", has_text="Aktionen")
+    expect(actions).to_be_visible()
+
+    _in_other_thread(services.room_archive, room=room, by=vorstand)
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "archived")
+    expect(actions).to_be_hidden()
+    page.reload()
+    expect(mine).to_be_visible()
+    expect(mine.get_by_role("link", name=re.compile("^Aktionen"))).to_be_hidden()
+    expect(actions).to_be_hidden()
