@@ -212,7 +212,7 @@ def _offices(services: dict[str, Service]) -> dict[str, Office]:
                 "email": f"{slug}@demo.rotesnetz.example",
                 "phone": "0621 000000" if "ludwigshafen" in slug else "030 0000000",
                 "description": (
-                    "Wir sind für Dich da: **Beratung**, Veranstaltungen und ein offenes Ohr "
+                    "Wir sind für dich da: **Beratung**, Veranstaltungen und ein offenes Ohr "
                     "für alles, was Dich im Viertel bewegt. Komm einfach vorbei!"
                 ),
                 "step_free": step_free,

@@ -193,14 +193,16 @@ def free_slots(*, office: Office, days: int = 56, limit: int = 120) -> list[Advi
     )
 
 
-def slots_by_kind(slots: list[AdviceSlot], *, per_kind: int = 12) -> list[dict]:
-    """The next free slots per kind of advice (the office page shows the first few)."""
+def slots_by_kind(slots: list[AdviceSlot], *, per_kind: int = 12, expand: str = "") -> list[dict]:
+    """The next free slots per kind of advice (the office page shows the first few, and all of
+    the kind ``expand``)."""
     grouped: dict[str, dict] = {}
     for slot in slots:
         entry = grouped.setdefault(
-            slot.kind, {"label": slot.get_kind_display(), "slots": [], "more": 0}
+            slot.kind,
+            {"kind": slot.kind, "label": slot.get_kind_display(), "slots": [], "more": 0},
         )
-        if len(entry["slots"]) < per_kind:
+        if slot.kind == expand or len(entry["slots"]) < per_kind:
             entry["slots"].append(slot)
         else:
             entry["more"] += 1

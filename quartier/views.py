@@ -184,7 +184,8 @@ def _office_context(request, office: Office, *, contact_form=None) -> dict:
         "services": list(office.services.all()),
         "description_html": render_markdown(office.description) if office.description else "",
         "events": events,
-        "slot_groups": selectors.slots_by_kind(slots),
+        # ?termine=<kind>: all free slots of that kind, not only the first few
+        "slot_groups": selectors.slots_by_kind(slots, expand=request.GET.get("termine", "")),
         "contact_form": contact_form or ContactForm(),
         "json_ld": _json_ld(office, events, request),
         "is_preview": not office.is_public,

@@ -264,3 +264,22 @@ def test_office_page_query_count_does_not_grow_with_events_and_slots(client, db)
 
     assert response.content.decode().count("/veranstaltungen/") >= 12
     assert len(many) == len(one)
+
+
+def test_every_free_slot_of_a_kind_can_be_reached_from_the_office_page(client):
+    from quartier.enums import AdviceKind
+
+    office = make_office()
+    advisor = make_team_member(office, TeamRole.ADVISOR)
+    slots = [make_slot(office, advisor=advisor, kind=AdviceKind.PENSION) for _ in range(15)]
+    url = reverse("quartier:office", args=[office.slug])
+
+    page = client.get(url).content.decode()
+    booking = [reverse("quartier:book", args=[office.slug, slot.pk]) for slot in slots]
+    assert sum(link in page for link in booking) == 12
+    more = re.search(r'<a href="(\?termine=[^"]+)">3 weitere Termine in den nächsten Wochen', page)
+    assert more, "no link to the other three"
+
+    page = client.get(url + more.group(1).replace("&amp;", "&")).content.decode()
+    assert all(link in page for link in booking)
+    assert "weitere Termine" not in page
