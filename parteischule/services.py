@@ -130,7 +130,8 @@ def _lock_course(course_id: int) -> Course:
     )
 
 
-def _prerequisites_missing(course: Course, user: User) -> list[Course]:
+def prerequisites_missing(course: Course, user: User) -> list[Course]:
+    """The courses ``user`` still has to complete before enrolling in ``course``."""
     required = list(course.prerequisites.all())
     if not required:
         return []
@@ -171,7 +172,7 @@ def course_enrol(*, course: Course, user: User, now=None) -> Enrolment:
             raise ValidationError(_("You are already on the waitlist of this course."))
         if course.trainers.filter(pk=user.pk).exists():
             raise ValidationError(_("You are a trainer of this course and cannot enrol in it."))
-        missing = _prerequisites_missing(course, user)
+        missing = prerequisites_missing(course, user)
         if missing:
             raise ValidationError(
                 _("This course requires that you have completed first: %(courses)s.")

@@ -107,6 +107,8 @@ def course_detail(request, pk):
         and not hasattr(enrolment, "feedback"),
         "now": timezone.now(),
         "window_open": course.enrolment_opens_at <= timezone.now() <= course.enrolment_closes_at,
+        # Said before the button, not after a refused enrolment.
+        "missing": [] if enrolment else services.prerequisites_missing(course, request.user),
     }
     return render(request, "parteischule/course_detail.html", context)
 

@@ -206,6 +206,22 @@ def test_enrol_with_missing_prerequisites_through_the_page(client):
     assert not Enrolment.objects.filter(course=course).exists()
 
 
+def test_the_course_page_names_missing_prerequisites_instead_of_offering_to_enrol(client):
+    basics = make_course(title="Grundlagen")
+    course = make_course()
+    course.prerequisites.add(basics)
+    client.force_login(make_user())
+
+    page = client.get(reverse("parteischule:course", args=[course.pk])).content.decode()
+
+    assert "musst du diese Kurse abgeschlossen haben" in page
+    assert reverse("parteischule:enrol", args=[course.pk]) not in page
+    assert (
+        f'<li><a href="{reverse("parteischule:course", args=[basics.pk])}">Grundlagen</a></li>'
+        in page
+    )
+
+
 def test_unpublished_course_is_a_404_for_members(client):
     course = make_course(is_published=False)
     client.force_login(make_user())
