@@ -19,6 +19,8 @@ from django.utils.translation import gettext, ngettext
         # allauth's login sessions and the Parteischule's course dates no longer share a msgid
         ("Sessions", "Sitzungen"),
         ("Course dates", "Termine"),
+        # allauth says "Anmeldung" (the act), on the button too
+        ("Sign In", "Anmelden"),
     ],
 )
 def test_german_wording(english, german):
