@@ -538,6 +538,27 @@
 
   function showQueued() {
     showNote("queued-note", pending.size ? texts.queued : null);
+    // What waits is listed under the note (outside its live region: not read out again with
+    // every message added), so the member sees what will be sent.
+    let list = document.getElementById("queued-list");
+    if (!pending.size) {
+      if (list) list.remove();
+    } else {
+      if (!list) {
+        list = document.createElement("ul");
+        list.id = "queued-list";
+        list.className = "rn-queued small mb-1";
+        document.getElementById("queued-note").after(list);
+      }
+      list.replaceChildren.apply(
+        list,
+        Array.from(pending.values()).map(function (item) {
+          const entry = document.createElement("li");
+          entry.textContent = item.text.length > 120 ? item.text.slice(0, 119) + "…" : item.text;
+          return entry;
+        })
+      );
+    }
     keep();
   }
 

@@ -272,6 +272,8 @@ def test_unsent_messages_and_the_draft_survive_a_reload_until_sign_out(new_page)
     )
     _write(page, "Im Funkloch geschrieben")
     expect(page.locator("#queued-note")).to_be_visible()
+    # What waits is shown, not only that something waits.
+    expect(page.locator("#queued-list li")).to_have_text(["Im Funkloch geschrieben"])
     composer = page.get_by_label("Deine Nachricht", exact=True)
     composer.fill("Noch ein Entwurf")
     kept = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
@@ -283,6 +285,7 @@ def test_unsent_messages_and_the_draft_survive_a_reload_until_sign_out(new_page)
     log = page.get_by_role("log")
     expect(log.locator("article", has_text="Im Funkloch geschrieben")).to_have_count(1)
     expect(page.locator("#queued-note")).to_have_count(0)
+    expect(page.locator("#queued-list")).to_have_count(0)
     expect(composer).to_have_value("Noch ein Entwurf")
     # Sent by whichever page reached the server first, but stored once (the client id).
     assert Message.objects.filter(room=room, text="Im Funkloch geschrieben").count() == 1
