@@ -21,6 +21,14 @@ def _login(page, email):
     page.get_by_role("heading", name=re.compile("Mein Netz")).wait_for()
 
 
+def _announcements_only(*, room, by):
+    from rotesnetz.rooms import services
+
+    services.room_update(
+        room=room, by=by, name=room.name, topic="", visibility=room.visibility, read_only=True
+    )
+
+
 def _write(page, text):
     composer = page.get_by_label("Deine Nachricht", exact=True)
     composer.fill(text)
@@ -229,15 +237,7 @@ def test_older_pages_offline_sends_and_focus(new_page):
     pins = page.get_by_role("region", name="Angeheftet")
     expect(pins.get_by_role("link", name="Beitrag 59")).to_be_visible()
     page.get_by_label("Deine Nachricht", exact=True).fill("Noch nicht gesendet")
-    _in_other_thread(
-        services.room_update,
-        room=room,
-        by=vorstand,
-        name=room.name,
-        topic="",
-        visibility=room.visibility,
-        read_only=True,
-    )
+    _in_other_thread(_announcements_only, room=room, by=vorstand)
     expect(page.locator("#posting-note")).to_contain_text("nur die Moderation")
     expect(page.get_by_role("button", name="Senden")).to_be_disabled()
     expect(page.get_by_label("Deine Nachricht", exact=True)).to_have_value("Noch nicht gesendet")
@@ -448,9 +448,7 @@ def test_without_javascript_a_member_acts_on_their_own_old_messages_in_an_announ
     room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Infos")
     services.message_post(room=room, author=member, text="Mein alter Beitrag")
     services.message_post(room=room, author=vorstand, text="Ab jetzt nur Ankündigungen")
-    services.room_update(
-        room=room, by=vorstand, name=room.name, topic="", visibility=room.visibility, read_only=True
-    )
+    _announcements_only(room=room, by=vorstand)
     context = chromium.new_context(base_url=asgi_server, locale="de-DE", java_script_enabled=False)
     try:
         page = context.new_page()
@@ -492,15 +490,7 @@ def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new
     _write(page, "Wartende Nachricht 2")
     composer = page.get_by_label("Deine Nachricht", exact=True)
     composer.fill("Offener Entwurf 3")
-    _in_other_thread(
-        services.room_update,
-        room=room,
-        by=vorstand,
-        name=room.name,
-        topic="",
-        visibility=room.visibility,
-        read_only=True,
-    )
+    _in_other_thread(_announcements_only, room=room, by=vorstand)
     page.context.set_offline(False)
 
     expect(state).to_have_attribute("data-state", "online", timeout=30000)

@@ -430,12 +430,18 @@ def _expire_session_in(client, seconds: float):
     )
 
 
-async def test_a_socket_closes_when_its_session_expires(world):
+async def _open_expiring(world, seconds: float):
+    """Bob's socket on a session that expires in ``seconds``, and his client."""
     client = Client()
     await sync_to_async(client.force_login)(world["bob"])
-    await sync_to_async(_expire_session_in)(client, 1)
+    await sync_to_async(_expire_session_in)(client, seconds)
     bob, connected, _ = await _open(None, world["room"].pk, client=client)
     assert connected
+    return bob, client
+
+
+async def test_a_socket_closes_when_its_session_expires(world):
+    bob, _ = await _open_expiring(world, 1)
 
     while (output := await bob.receive_output(timeout=6))["type"] != "websocket.close":
         pass
@@ -443,11 +449,7 @@ async def test_a_socket_closes_when_its_session_expires(world):
 
 
 async def test_a_socket_stays_open_while_its_session_is_extended(world):
-    client = Client()
-    await sync_to_async(client.force_login)(world["bob"])
-    await sync_to_async(_expire_session_in)(client, 1)
-    bob, connected, _ = await _open(None, world["room"].pk, client=client)
-    assert connected
+    bob, client = await _open_expiring(world, 1)
     # Saved again meanwhile (a request that changed it): the socket looks again and stays.
     await sync_to_async(_expire_session_in)(client, 3600)
     await asyncio.sleep(2.5)
