@@ -166,6 +166,11 @@
     log.insertBefore(element, next);
   }
 
+  // An element with its properties set (id, className, textContent, htmlFor, value, …).
+  function el(tag, properties) {
+    return Object.assign(document.createElement(tag), properties);
+  }
+
   function updateQuotes(message) {
     // Replies on the page quote the message they answer (as the server does, services'
     // preview): an edit shows there too, and deleted or hidden words leave the quotes.
@@ -545,17 +550,13 @@
       if (list) list.remove();
     } else {
       if (!list) {
-        list = document.createElement("ul");
-        list.id = "queued-list";
-        list.className = "rn-queued small mb-1";
+        list = el("ul", { id: "queued-list", className: "rn-queued small mb-1" });
         document.getElementById("queued-note").after(list);
       }
       list.replaceChildren.apply(
         list,
         Array.from(pending.values()).map(function (item) {
-          const entry = document.createElement("li");
-          entry.textContent = item.text.length > 120 ? item.text.slice(0, 119) + "…" : item.text;
-          return entry;
+          return el("li", { textContent: item.text.length > 120 ? item.text.slice(0, 119) + "…" : item.text });
         })
       );
     }
@@ -606,24 +607,21 @@
     });
     if (draft && draft.text.trim()) unsent.push(draft.text);
     if (unsent.length && !document.getElementById("id_unsent")) {
-      const box = document.createElement("div");
-      box.id = "unsent-box";
-      box.className = "mb-3";
-      const label = document.createElement("label");
-      label.htmlFor = "id_unsent";
-      label.className = "form-label";
-      label.textContent = texts.unsent;
-      const area = document.createElement("textarea");
-      area.id = "id_unsent";
-      area.rows = 3;
-      area.className = "form-control";
-      area.readOnly = true;
-      area.value = unsent.join("\n\n");
+      const box = el("div", { id: "unsent-box", className: "mb-3" });
+      const label = el("label", { htmlFor: "id_unsent", className: "form-label", textContent: texts.unsent });
+      const area = el("textarea", {
+        id: "id_unsent",
+        rows: 3,
+        className: "form-control",
+        readOnly: true,
+        value: unsent.join("\n\n"),
+      });
       // Kept until the member says it is copied: a reload shows it again until then.
-      const discard = document.createElement("button");
-      discard.type = "button";
-      discard.className = "btn btn-sm btn-outline-secondary mt-2";
-      discard.textContent = texts.unsent_discard;
+      const discard = el("button", {
+        type: "button",
+        className: "btn btn-sm btn-outline-secondary mt-2",
+        textContent: texts.unsent_discard,
+      });
       discard.addEventListener("click", function () {
         forget(false);
         box.remove();
@@ -980,25 +978,24 @@
       .then(function (page) {
         const source = new DOMParser().parseFromString(page, "text/html").querySelector("textarea");
         const body = message.querySelector(".rn-msg-body");
-        const editor = document.createElement("form");
-        editor.className = "rn-editor";
-        const label = document.createElement("label");
-        label.className = "visually-hidden";
-        label.textContent = texts.edit_label;
-        const area = document.createElement("textarea");
-        area.className = "form-control";
-        area.rows = 3;
-        area.value = source ? source.value : "";
-        area.id = "edit-" + message.dataset.id;
-        label.htmlFor = area.id;
-        const save = document.createElement("button");
-        save.type = "submit";
-        save.className = "btn btn-sm btn-primary mt-1 me-1";
-        save.textContent = texts.edit_save;
-        const cancelButton = document.createElement("button");
-        cancelButton.type = "button";
-        cancelButton.className = "btn btn-sm btn-outline-secondary mt-1";
-        cancelButton.textContent = texts.edit_cancel;
+        const editor = el("form", { className: "rn-editor" });
+        const area = el("textarea", {
+          id: "edit-" + message.dataset.id,
+          className: "form-control",
+          rows: 3,
+          value: source ? source.value : "",
+        });
+        const label = el("label", { htmlFor: area.id, className: "visually-hidden", textContent: texts.edit_label });
+        const save = el("button", {
+          type: "submit",
+          className: "btn btn-sm btn-primary mt-1 me-1",
+          textContent: texts.edit_save,
+        });
+        const cancelButton = el("button", {
+          type: "button",
+          className: "btn btn-sm btn-outline-secondary mt-1",
+          textContent: texts.edit_cancel,
+        });
         editor.append(label, area, save, cancelButton);
         body.hidden = true;
         body.after(editor);

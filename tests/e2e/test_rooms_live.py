@@ -29,6 +29,14 @@ def _announcements_only(*, room, by):
     )
 
 
+def _watched_page(new_page):
+    """A page and the script errors it throws (the tests end with ``errors == []``)."""
+    page = new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
 def _write(page, text):
     composer = page.get_by_label("Deine Nachricht", exact=True)
     composer.fill(text)
@@ -169,9 +177,7 @@ def test_older_pages_offline_sends_and_focus(new_page):
             ]
 
     posted = _in_other_thread(post_many)
-    page = new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = _watched_page(new_page)
     _login(page, dora.email)
 
     # An older page: it ends with "Beitrag 9" and stays that way while the room goes on.
@@ -259,9 +265,7 @@ def test_unsent_messages_and_the_draft_survive_a_reload_until_sign_out(new_page)
     tree = make_tree()
     room = Room.objects.get(gliederung=tree["ov"], is_main=True)
     greta = make_member(tree["ov"], name="Greta", email="greta-e2e@example.org")
-    page = new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = _watched_page(new_page)
     _login(page, greta.email)
     page.goto(f"/raeume/{room.pk}/")
     expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
@@ -310,9 +314,7 @@ def test_a_refused_reconnect_says_why_and_gives_back_what_waited(new_page):
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
     topic = services.room_create(gliederung=tree["ov"], by=vorstand, name="Sommerfest")
     hanna = make_member(tree["ov"], name="Hanna", email="hanna-e2e@example.org")
-    page = new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = _watched_page(new_page)
     _login(page, hanna.email)
     state = page.locator("#conn-state")
     composer = page.get_by_label("Deine Nachricht", exact=True)
@@ -476,9 +478,7 @@ def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
     room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Termine")
     ida = make_member(tree["ov"], name="Ida", email="ida-e2e@example.org")
-    page = new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = _watched_page(new_page)
     _login(page, ida.email)
     page.goto(f"/raeume/{room.pk}/")
     state = page.locator("#conn-state")
