@@ -16,8 +16,10 @@
   const errorsEl = document.getElementById("room-errors");
   const typingEl = document.getElementById("typing");
   const onlineEl = document.getElementById("online");
-  const form = document.getElementById("composer");
-  const textarea = form ? form.querySelector("textarea") : null;
+  const composer = document.getElementById("composer");
+  // Hidden while only moderators write here: it is shown (and used) once the room opens up.
+  let form = composer && !composer.hidden ? composer : null;
+  const textarea = composer ? composer.querySelector("textarea") : null;
   const parentInput = document.getElementById("id_parent");
   const suggestions = document.getElementById("mention-suggestions");
   const olderLink = document.getElementById("older");
@@ -495,14 +497,19 @@
     root.classList.toggle("rn-cannot-post", !allowed);
     const empty = document.getElementById("no-messages");
     if (empty) empty.textContent = allowed && form ? texts.no_messages_write : texts.no_messages;
+    if (!form && allowed && composer) {
+      // Loaded while only moderators wrote here: the composer comes in now.
+      composer.hidden = false;
+      form = composer;
+      const readOnlyNote = document.getElementById("read-only-note");
+      if (readOnlyNote) readOnlyNote.hidden = true;
+      if (empty) empty.textContent = texts.no_messages_write;
+      showNote("posting-note", texts.can_post_now);
+      return;
+    }
     if (form) {
       setWritable(allowed);
       showNote("posting-note", allowed ? null : texts.read_only);
-    } else {
-      // Loaded without a composer: it takes a reload to get one.
-      const readOnlyNote = document.getElementById("read-only-note");
-      if (readOnlyNote) readOnlyNote.hidden = allowed;
-      showNote("posting-note", allowed ? texts.can_post_now : null, { alert: true });
     }
   }
 
@@ -665,8 +672,10 @@
       }
       const item2 = pending.get(frame.ref);
       pending.delete(frame.ref);
-      if (textarea) textarea.value = textarea.value ? textarea.value + "\n\n" + item2.text : item2.text;
-      if (form) showQueued();
+      if (form) {
+        textarea.value = textarea.value ? textarea.value + "\n\n" + item2.text : item2.text;
+        showQueued();
+      }
     }
   }
 
@@ -723,8 +732,8 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  if (form) {
-    form.addEventListener("submit", function (event) {
+  if (composer) {
+    composer.addEventListener("submit", function (event) {
       const open = socket && socket.readyState === WebSocket.OPEN;
       // Without a working socket (never connected here, e.g. blocked by a proxy) the form
       // posts as a plain form. A socket that worked and is reconnecting, or a device that is
@@ -1052,21 +1061,22 @@
 
   // The composer sticks to the bottom of the screen only while it takes less than 40 % of it:
   // with large text a sticky composer would hide most of the messages.
-  if (form) {
+  if (composer) {
     const placeComposer = function () {
-      const sticky = form.offsetHeight < window.innerHeight * 0.4;
-      const unpinned = form.classList.contains("is-sticky") && !sticky;
-      form.classList.toggle("is-sticky", sticky);
+      if (composer.hidden) return;
+      const sticky = composer.offsetHeight < window.innerHeight * 0.4;
+      const unpinned = composer.classList.contains("is-sticky") && !sticky;
+      composer.classList.toggle("is-sticky", sticky);
       // What gets the focus or is scrolled to stops above the sticky composer, not under it.
-      document.documentElement.style.scrollPaddingBottom = sticky ? form.offsetHeight + "px" : "";
+      document.documentElement.style.scrollPaddingBottom = sticky ? composer.offsetHeight + "px" : "";
       // Grown while in use (a reply line, the list of names, the help, a phone's keyboard):
       // it drops back to the end of the page, so the view goes with it.
-      if (unpinned && form.contains(document.activeElement)) {
-        if (form.offsetHeight <= window.innerHeight) form.scrollIntoView({ block: "end" });
+      if (unpinned && composer.contains(document.activeElement)) {
+        if (composer.offsetHeight <= window.innerHeight) composer.scrollIntoView({ block: "end" });
         else document.activeElement.scrollIntoView({ block: "start" }); // the list follows below
       }
     };
-    if ("ResizeObserver" in window) new ResizeObserver(placeComposer).observe(form);
+    if ("ResizeObserver" in window) new ResizeObserver(placeComposer).observe(composer);
     window.addEventListener("resize", placeComposer);
     placeComposer();
   }

@@ -21,11 +21,11 @@ def _login(page, email):
     page.get_by_role("heading", name=re.compile("Mein Netz")).wait_for()
 
 
-def _announcements_only(*, room, by):
+def _announcements_only(*, room, by, read_only=True):
     from rotesnetz.rooms import services
 
     services.room_update(
-        room=room, by=by, name=room.name, topic="", visibility=room.visibility, read_only=True
+        room=room, by=by, name=room.name, topic="", visibility=room.visibility, read_only=read_only
     )
 
 
@@ -504,6 +504,34 @@ def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new
     expect(page.locator("#no-messages")).to_have_text("Noch keine Nachrichten.")
     expect(page.locator("#queued-note")).to_have_count(0)
     assert not Message.objects.filter(room=room).exists()
+    assert errors == []
+
+
+def test_the_message_box_comes_when_an_announcement_room_opens_up(new_page):
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Infos", read_only=True)
+    ida = make_member(tree["ov"], name="Ida", email="ida-e2e@example.org")
+    page, errors = _watched_page(new_page)
+    _login(page, ida.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+    expect(composer).to_be_hidden()
+    expect(page.locator("#read-only-note")).to_be_visible()
+
+    _in_other_thread(_announcements_only, room=room, by=vorstand, read_only=False)
+
+    # No reload: the box is there, and what is written in it goes out live.
+    expect(composer).to_be_visible()
+    expect(page.locator("#read-only-note")).to_be_hidden()
+    expect(page.locator("#posting-note")).to_have_text("Du kannst in diesem Raum wieder schreiben.")
+    _write(page, "Endlich darf ich mitreden")
+    expect(page.get_by_role("log").locator("article", has_text="mitreden")).to_be_visible()
+    assert Message.objects.filter(room=room, author=ida).count() == 1
     assert errors == []
 
 

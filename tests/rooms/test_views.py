@@ -561,6 +561,8 @@ def test_announcement_rooms_offer_members_no_replies_or_reactions(client, tree):
 
     assert "rn-cannot-post" in page
     assert "rn-cannot-post" in single
+    # The composer waits hidden: room.js shows it if the room opens up while the page is open.
+    assert 'class="rn-composer" hidden>' in page
     assert '<details class="rn-msg-actions" open>' in single
     # Reaction buttons are for those who may write (rooms.css hides them here); the same
     # counts are there to read.
