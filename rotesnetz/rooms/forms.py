@@ -24,7 +24,13 @@ class RoomForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
     visibility = forms.ChoiceField(
-        label=_("Who may enter"), choices=Visibility.choices, widget=forms.RadioSelect
+        label=_("Who may enter"),
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        # Without it, an invitation list left empty looks like a room nobody can enter.
+        help_text=_(
+            "The Gliederung's Vorstand and moderators can always enter, also without an invitation."
+        ),
     )
     read_only = forms.BooleanField(
         label=_("Announcements only: only moderators can write"), required=False
