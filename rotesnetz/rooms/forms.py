@@ -49,6 +49,22 @@ class RoomForm(forms.Form):
             .distinct()
             .order_by("display_name")
         )
+        visibility = self.fields["visibility"]
+        current = self.initial.get("visibility")
+        # "And those below it" means nothing for a Gliederung with nothing below it.
+        if current != Visibility.SUBTREE and not gliederung.children.exists():
+            visibility.choices = [c for c in visibility.choices if c[0] != Visibility.SUBTREE]
         if is_main:
             self.fields["name"].disabled = True
             self.fields["name"].help_text = _("The main room keeps its name.")
+            # Open to the members by definition (services._check_visibility says why).
+            visibility.choices = [c for c in visibility.choices if c[0] != Visibility.INVITE]
+            del self.fields["invitees"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("visibility") == Visibility.INVITE and not cleaned.get("invitees"):
+            # On the choice: crispy shows a checkbox list's errors after its last box, so an
+            # empty list (a Gliederung without members yet) would hide it.
+            self.add_error("visibility", _("Invite at least one member, or choose who may enter."))
+        return cleaned

@@ -713,8 +713,7 @@ def room_create(
 ) -> Room:
     if not can_lead_rooms_of(by, gliederung):
         raise _forbidden()
-    if visibility not in Visibility.values:
-        raise RoomError("invalid", _("Please choose who may enter the room."))
+    _check_visibility(visibility, is_main=False, invited=bool(invitees))
     name = _check_name(gliederung, name)
     with transaction.atomic():
         room = Room.objects.create(
@@ -733,6 +732,23 @@ def room_create(
     return room
 
 
+def _check_visibility(visibility: str, *, is_main: bool, invited: bool) -> None:
+    if visibility not in Visibility.values:
+        raise RoomError("invalid", _("Please choose who may enter the room."))
+    # One click would otherwise shut every member out of the Gliederung's own room.
+    if visibility == Visibility.INVITE and is_main:
+        raise RoomError(
+            "invalid",
+            _(
+                "The main room stays open to the members. For a smaller circle, open a room "
+                "with an invitation list."
+            ),
+        )
+    # An empty list would shut out everyone but the Vorstand and moderation, unnoticed.
+    if visibility == Visibility.INVITE and not invited:
+        raise RoomError("invalid", _("Invite at least one member, or choose who may enter."))
+
+
 def room_update(
     *,
     room: Room,
@@ -745,8 +761,8 @@ def room_update(
 ) -> Room:
     if not can_moderate_room(by, room):
         raise _forbidden()
-    if visibility not in Visibility.values:
-        raise RoomError("invalid", _("Please choose who may enter the room."))
+    invited = bool(invitees) if invitees is not None else room.invited.exists()
+    _check_visibility(visibility, is_main=room.is_main, invited=invited)
     with transaction.atomic():
         room.name = room.name if room.is_main else _check_name(room.gliederung, name, room.pk)
         room.topic = (topic or "").strip()[:300]

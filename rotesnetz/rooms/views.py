@@ -415,7 +415,15 @@ def room_create(request, slug):
         else:
             messages.success(request, _("The room “%(name)s” is open.") % {"name": room.name})
             return redirect("rooms:detail", pk=room.pk)
-    return render(request, "rooms/room_form.html", {"form": form, "gliederung": gliederung})
+    return _room_form_page(request, form, gliederung=gliederung)
+
+
+def _room_form_page(request, form, **context):
+    texts = {
+        "filter": _("Filter names"),
+        "shown": _("%(count)s names shown"),
+    }
+    return render(request, "rooms/room_form.html", {"form": form, "form_i18n": texts, **context})
 
 
 @login_required
@@ -441,9 +449,7 @@ def room_settings(request, pk):
         else:
             messages.success(request, _("The settings have been saved."))
             return redirect("rooms:detail", pk=room.pk)
-    return render(
-        request, "rooms/room_form.html", {"form": form, "room": room, "gliederung": room.gliederung}
-    )
+    return _room_form_page(request, form, room=room, gliederung=room.gliederung)
 
 
 @login_required

@@ -586,3 +586,32 @@ def test_an_archived_room_offers_no_edits(new_page):
     expect(mine).to_be_visible()
     expect(mine.get_by_role("link", name=re.compile("^Aktionen"))).to_be_hidden()
     expect(actions).to_be_hidden()
+
+
+def test_the_invitation_list_shows_for_invitation_rooms_and_filters_long_lists(new_page):
+    from rotesnetz.members.models import MembershipRole
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND, email="renate-e2e@example.org")
+    for number in range(12):
+        make_member(tree["ov"], name=f"Mitglied {number:02d}")
+    nora = make_member(tree["ov"], name="Nora Neumann")
+    page, errors = _watched_page(new_page)
+    _login(page, vorstand.email)
+    page.goto(f"/gliederungen/{tree['ov'].slug}/raeume/neu/")
+    invitees = page.get_by_role("group", name=re.compile("^Eingeladene Mitglieder"))
+
+    expect(invitees).to_be_hidden()
+    page.get_by_label("Nur eingeladene Mitglieder").check()
+    expect(invitees).to_be_visible()
+    page.get_by_label("Namen filtern").fill("nora")
+    expect(invitees.get_by_role("checkbox")).to_have_count(1)
+    invitees.get_by_label(re.compile("Nora Neumann")).check()
+    page.get_by_label("Namen filtern").fill("")
+    expect(invitees.get_by_role("checkbox")).to_have_count(14)
+    page.get_by_role("textbox", name=re.compile(r"^Name\W*$")).fill("Kleiner Kreis")
+    page.get_by_role("button", name="Raum eröffnen").click()
+
+    expect(page.get_by_role("heading", name="Kleiner Kreis")).to_be_visible()
+    assert list(Room.objects.get(name="Kleiner Kreis").invited.all()) == [nora]
+    assert errors == []

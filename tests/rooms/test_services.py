@@ -229,6 +229,38 @@ def test_room_create_archive_and_reopen(tree):
         )
 
 
+def test_nobody_is_shut_out_of_a_room_by_an_empty_or_misplaced_invitation_list(tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+    main = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    settings = {"topic": "", "read_only": False}
+
+    with pytest.raises(RoomError, match="mindestens ein Mitglied"):
+        services.room_create(gliederung=tree["ov"], by=vorstand, name="Leer", visibility="invite")
+    room = services.room_create(
+        gliederung=tree["ov"], by=vorstand, name="Kreis", visibility="invite", invitees=[member]
+    )
+    with pytest.raises(RoomError, match="mindestens ein Mitglied"):
+        services.room_update(
+            room=room, by=vorstand, name="Kreis", visibility="invite", invitees=[], **settings
+        )
+    # Without a new list the stored one counts.
+    services.room_update(room=room, by=vorstand, name="Kreis", visibility="invite", **settings)
+    with pytest.raises(RoomError, match="Hauptraum"):
+        services.room_update(
+            room=main,
+            by=vorstand,
+            name=main.name,
+            visibility="invite",
+            invitees=[member],
+            **settings,
+        )
+    main.refresh_from_db()
+    assert main.visibility == "members"
+    assert list(room.invited.all()) == [member]
+    assert not Room.objects.filter(name="Leer").exists()
+
+
 def test_room_export_contains_the_history_and_is_logged(room, tree):
     author = make_member(tree["ov"], name="Anna A")
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)

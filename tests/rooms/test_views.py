@@ -174,6 +174,30 @@ def test_vorstand_opens_a_room_with_an_invitation_list(client, tree):
     assert list(room.invited.all()) == [guest]
 
 
+def test_room_form_offers_only_what_makes_sense(client, tree):
+    vorstand = make_member(tree["ub"], MembershipRole.VORSTAND)
+    client.force_login(vorstand)
+    main = Room.objects.get(gliederung=tree["ov"], is_main=True)
+
+    ov_form = client.get(reverse("rooms:create", args=[tree["ov"].slug])).content.decode()
+    ub_form = client.get(reverse("rooms:create", args=[tree["ub"].slug])).content.decode()
+    main_form = client.get(reverse("rooms:settings", args=[main.pk])).content.decode()
+    empty_list = client.post(
+        reverse("rooms:create", args=[tree["ov"].slug]),
+        {"name": "Geheim", "visibility": "invite"},
+    )
+
+    # An Ortsverein has nothing below it; an Unterbezirk has.
+    assert 'value="subtree"' not in ov_form
+    assert 'value="subtree"' in ub_form
+    # The main room is the members' room: no invitation list to shut them out with.
+    assert 'value="invite"' not in main_form
+    assert 'name="invitees"' not in main_form
+    assert empty_list.status_code == 200
+    assert "Lade mindestens ein Mitglied ein" in empty_list.content.decode()
+    assert not Room.objects.filter(name="Geheim").exists()
+
+
 def test_room_form_bad_input_rerenders_with_messages(client, tree):
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
     client.force_login(vorstand)
