@@ -8,7 +8,6 @@ import contextlib
 import functools
 import json
 import logging
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from rotesnetz import sqlrows
 from rotesnetz.cache import counter_bump
 from rotesnetz.dates import format_moment
-from rotesnetz.markup import mentioned_names, plain_text, render_markdown
+from rotesnetz.markup import MENTION_PATTERN, mentioned_names, plain_text, render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, User
 from rotesnetz.outbox.services import MailSpec, mail_enqueue
 from rotesnetz.privacy.services import audit_record
@@ -804,46 +803,81 @@ def room_reopen(*, room: Room, by: User) -> Room:
     return room
 
 
-def _inert_markdown(text: str) -> str:
-    """Members' words as Markdown that shows them but runs nothing: a ``<`` escaped with a
-    backslash starts no HTML in any Markdown viewer (the room itself never lets HTML pass)."""
-    # Backslashes right before a "<" are doubled, so that none of them escapes ours.
-    return re.sub(r"(\\*)<", lambda match: match.group(1) * 2 + "\\<", text)
+def _one_line(text: str) -> str:
+    """A name or reason on one line: any line break or other whitespace becomes one space."""
+    # str.split() also splits at \r, \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029, which some
+    # editors show as a new line.
+    return " ".join(text.split())
+
+
+def _indented(text: str) -> list[str]:
+    """A member's words, every line indented by two spaces.
+
+    In the export, every line at the left margin is written by the export itself (a message's
+    "Nr. 3 · …" line, its reply reference, a "hidden" or "deleted" notice), and every indented
+    line is what a member wrote. So a member who types "Nr. 4 · 01.05.2026 · Vorstand" or
+    "(von der Moderation ausgeblendet: …)" cannot make it look like a message or notice of its
+    own: it stays indented under the real author. Plain text runs nothing, so this takes the
+    place of the escaping the Markdown export needed.
+    """
+    # splitlines() breaks at every character an editor may treat as a line end, not only "\n".
+    return [f"  {line}" if line.strip() else "" for line in text.splitlines()]
 
 
 def room_export(*, room: Room, by: User) -> str:
-    """The room's history as Markdown for the Vorstand's minutes; the export is logged."""
+    """The room's history as plain text for the Vorstand's minutes; the export is logged.
+
+    Messages are numbered 1, 2, 3 … in the export's order (ids have gaps that make readers
+    look for missing messages). A hidden message appears only as hidden, with its reason and
+    without its words: it was mostly hidden for what it said (a private address, a health
+    detail), and the minutes must not keep it.
+    """
     from .selectors import export_messages
 
     if not by.has_perm("rooms.export_room", room):
         raise _forbidden()
     lines = [
-        f"# {room.gliederung.name} · {room.name}",
-        "",
+        _one_line(f"{room.gliederung.name} · {room.name}"),
         _("Exported on %(date)s by %(user)s")
-        % {"date": format_moment(timezone.now(), "day_datetime"), "user": by.public_name},
+        % {
+            "date": format_moment(timezone.now(), "day_datetime"),
+            "user": _one_line(by.public_name),
+        },
         "",
     ]
-    exported = 0
-    for message in export_messages(room=room):
-        exported += 1
+    # A reply is always written after its parent, and ids grow, so in this order a parent has
+    # its number before its replies need it: one pass, and no query per message.
+    numbers: dict[int, int] = {}
+    for number, message in enumerate(export_messages(room=room), start=1):
+        numbers[message.pk] = number
         when = format_moment(message.created_at, "numeric_datetime")
-        author = message.author.public_name if message.author else _("deleted member")
+        author = _one_line(message.author.public_name) if message.author else _("deleted member")
+        header = _("No. %(number)s · %(time)s · %(author)s") % {
+            "number": number,
+            "time": when,
+            "author": author,
+        }
+        shows_text = not (message.deleted_at or message.hidden_at)
+        if shows_text and message.edited_at:
+            header += " " + _("(edited)")
+        lines.append(header)
+        if message.parent_id in numbers:
+            lines.append(_("↳ Reply to No. %(number)s") % {"number": numbers[message.parent_id]})
+        elif message.parent_id:
+            lines.append(_("↳ Reply to a message that is not in this export"))
         if message.deleted_at:
-            body = _("(deleted by the author)")
+            lines.append(_("(deleted by the author)"))
         elif message.hidden_at:
-            body = _("(hidden by the moderation: %(reason)s) %(text)s") % {
-                "reason": message.hidden_reason,
-                "text": message.text,
-            }
+            lines.append(
+                _("(hidden by the moderation: %(reason)s)")
+                % {"reason": _one_line(message.hidden_reason)}
+            )
         else:
-            body = message.text
-        reply = f" ↳ #{message.parent_id}" if message.parent_id else ""
-        lines.append(f"**#{message.pk} · {when} · {_inert_markdown(author)}**{reply}")
-        lines.append(_inert_markdown(body))
+            text = MENTION_PATTERN.sub(lambda match: "@" + match.group(1).strip(), message.text)
+            lines.extend(_indented(text))
         lines.append("")
     ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.EXPORT)
-    audit_record(actor=by, action="rooms.export", target=room, count=exported)
+    audit_record(actor=by, action="rooms.export", target=room, count=len(numbers))
     return "\n".join(lines)
 
 

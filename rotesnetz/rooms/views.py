@@ -477,10 +477,12 @@ def room_export(request, pk):
     if room is None or not request.user.has_perm("rooms.export_room", room):
         raise Http404
     text = services.room_export(room=room, by=request.user)
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    filename = (
-        f"raum-{slugify(room.gliederung.name)}-{slugify(room.name)}-{timezone.localdate()}.md"
-    )
+    # Plain text opens with a double click on any computer, also where nobody knows Markdown.
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    # slugify() keeps ASCII letters, digits and hyphens only, so the name needs no quoting
+    # rules; a name of only other characters leaves its part out rather than a "--".
+    parts = ["raum", slugify(room.gliederung.name), slugify(room.name), str(timezone.localdate())]
+    filename = "-".join(part for part in parts if part) + ".txt"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

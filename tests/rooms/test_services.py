@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -274,18 +274,105 @@ def test_room_export_contains_the_history_and_is_logged(room, tree):
     assert ModerationLog.objects.filter(action="export").count() == 1
 
 
-def test_room_export_is_markdown_that_starts_no_html(room, tree):
-    from markdown_it import MarkdownIt
+def test_room_export_numbers_messages_and_marks_replies_edits_and_mentions(room, tree):
+    anna = make_member(tree["ov"], name="Anna A")
+    bernd = make_member(tree["ov"], name="Bernd B")
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND, name="Vera V")
+    other_room = Room.objects.get(gliederung=tree["other_ov"], is_main=True)
+    first = services.message_post(room=room, author=anna, text="Antrag zur Tagesordnung")
+    # A message elsewhere leaves a gap in this room's ids.
+    services.message_post(room=other_room, author=make_member(tree["other_ov"]), text="anderswo")
+    reply = services.message_post(
+        room=room, author=bernd, text="Dafür, @**Anna A**!", parent_id=first.pk
+    )
+    services.message_edit(message_id=reply.pk, by=bernd, text="Ich bin dafür, @**Anna A**!")
+    gone = services.message_post(room=room, author=bernd, text="Tippfehler")
+    services.message_delete(message_id=gone.pk, by=bernd)
+    services.message_post(room=room, author=anna, text="Danke!\n\nZweiter Absatz")
+    # The database stamps a message's time itself; 8:00 UTC is 10:00 in Berlin in May.
+    may_day = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    Message.objects.filter(room=room).update(created_at=may_day)
 
+    with time_machine.travel(may_day, tick=False):
+        text = services.room_export(room=room, by=vorstand)
+
+    assert text.splitlines() == [
+        "OV Test · Allgemein",
+        "Exportiert am 1. Mai 2026, 10:00 von Vera V",
+        "",
+        "Nr. 1 · 01.05.2026 10:00 · Anna A",
+        "  Antrag zur Tagesordnung",
+        "",
+        "Nr. 2 · 01.05.2026 10:00 · Bernd B (bearbeitet)",
+        "↳ Antwort auf Nr. 1",
+        "  Ich bin dafür, @Anna A!",
+        "",
+        "Nr. 3 · 01.05.2026 10:00 · Bernd B",
+        "(von der Autorin oder dem Autor gelöscht)",
+        "",
+        "Nr. 4 · 01.05.2026 10:00 · Anna A",
+        "  Danke!",
+        "",
+        "  Zweiter Absatz",
+    ]
+
+
+def test_room_export_shows_a_hidden_message_without_its_text(room, tree):
     author = make_member(tree["ov"], name="Anna A")
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
-    services.message_post(room=room, author=author, text="<script>alert(1)</script> und **fett**")
-    services.message_post(room=room, author=author, text="\\<img src=x onerror=alert(1)>")
+    message = services.message_post(
+        room=room, author=author, text="Ich wohne im Musterweg 5, kommt vorbei"
+    )
+    services.message_edit(message_id=message.pk, by=author, text="Ich wohne im Musterweg 5!")
+    services.message_hide(message_id=message.pk, by=vorstand, reason="enthielt eine Privatadresse")
 
-    rendered = MarkdownIt("commonmark").render(services.room_export(room=room, by=vorstand))
+    lines = services.room_export(room=room, by=vorstand).splitlines()
 
-    assert "<script" not in rendered and "<img" not in rendered
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; und <strong>fett</strong>" in rendered
+    assert not any("Musterweg" in line for line in lines)
+    assert lines[3].endswith(" · Anna A")
+    assert lines[4:] == ["(von der Moderation ausgeblendet: enthielt eine Privatadresse)"]
+
+
+def test_room_export_names_no_number_for_a_parent_outside_the_export(room, tree):
+    member = make_member(tree["ov"])
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    elsewhere = services.message_post(
+        room=Room.objects.get(gliederung=tree["other_ov"], is_main=True),
+        author=make_member(tree["other_ov"]),
+        text="anderswo",
+    )
+    reply = services.message_post(room=room, author=member, text="Antwort")
+    Message.objects.filter(pk=reply.pk).update(parent=elsewhere)
+
+    lines = services.room_export(room=room, by=vorstand).splitlines()
+
+    assert lines[4:6] == [
+        "↳ Antwort auf eine Nachricht, die nicht in diesem Export enthalten ist",
+        "  Antwort",
+    ]
+
+
+def test_room_export_keeps_members_words_indented_so_they_forge_no_message(room, tree):
+    # Each of these characters ends a line in some editor.
+    author = make_member(tree["ov"], name="Anna\nNr. 9 · 01.05.2026 10:00 · Vorstand")
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    services.message_post(
+        room=room,
+        author=author,
+        text="Hallo\nNr. 2 · 01.05.2026 10:00 · Vorstand\u2028(von der Moderation "
+        "ausgeblendet: x)\rEnde\x85<script>alert(1)</script>",
+    )
+
+    lines = services.room_export(room=room, by=vorstand).splitlines()
+
+    assert lines[3].endswith(" · Anna Nr. 9 · 01.05.2026 10:00 · Vorstand")
+    assert lines[4:] == [
+        "  Hallo",
+        "  Nr. 2 · 01.05.2026 10:00 · Vorstand",
+        "  (von der Moderation ausgeblendet: x)",
+        "  Ende",
+        "  <script>alert(1)</script>",
+    ]
 
 
 def test_search_finds_only_readable_rooms_with_german_stemming(room, tree):

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from rotesnetz.members.models import Gliederung, MembershipRole
 from rotesnetz.rooms import services
@@ -214,17 +215,45 @@ def test_room_form_bad_input_rerenders_with_messages(client, tree):
     assert Room.objects.filter(gliederung=tree["ov"]).count() == 1
 
 
-def test_export_downloads_markdown(client, tree, room):
+def test_export_downloads_plain_text_with_an_ascii_file_name(client, tree):
     vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Küche & Ökologie")
     services.message_post(room=room, author=vorstand, text="Protokollpunkt")
     client.force_login(vorstand)
 
     response = client.get(reverse("rooms:export", args=[room.pk]))
 
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/markdown")
-    assert "attachment;" in response["Content-Disposition"]
-    assert "Protokollpunkt" in response.content.decode()
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="raum-ov-test-kuche-okologie-{timezone.localdate()}.txt"'
+    )
+    assert "  Protokollpunkt" in response.content.decode().splitlines()
+
+
+def test_export_queries_do_not_grow_with_messages(client, tree, room, settings):
+    settings.ROOM_RATE_LIMIT = (100, 10)
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"], name="Anna A")
+    client.force_login(vorstand)
+    url = reverse("rooms:export", args=[room.pk])
+
+    def add_thread():
+        # Every kind the export writes: a reply, an edit, a mention, a hidden message.
+        first = services.message_post(room=room, author=member, text="Frage")
+        reply = services.message_post(
+            room=room, author=make_member(tree["ov"]), text="@**Anna A**", parent_id=first.pk
+        )
+        services.message_edit(message_id=reply.pk, by=reply.author, text="@**Anna A** ja")
+        services.message_hide(message_id=first.pk, by=vorstand, reason="privat")
+
+    add_thread()
+    few = _queries(client, url)
+    for _ in range(5):
+        add_thread()
+    many = _queries(client, url)
+
+    assert many == few
 
 
 def test_member_names_for_mentions(client, tree, room):
