@@ -400,6 +400,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._run(
             services.message_edit, message_id=int(data["id"]), by=self.user, text=data.get("text")
         )
+        # The page keeps its editor open until this: a refused edit (too long) is not lost.
+        if data.get("ref") is not None:
+            await self._send_json({"type": "ack", "ref": str(data["ref"])[:64]})
 
     async def command_delete(self, data):
         await self._run(services.message_delete, message_id=int(data["id"]), by=self.user)

@@ -207,6 +207,7 @@ def _client_texts() -> dict[str, str]:
         "newer_exist": _("There are newer messages: show the newest"),
         "read_only": _("Only moderators can write in this room."),
         "can_post_now": _("You can write in this room again."),
+        "keys_touch": _("Enter starts a new line; “Send” sends."),
         "queued": _("Not connected: your message will be sent as soon as the connection is back."),
         "action_offline": _("Not connected: this works again once the connection is back."),
         "edit_offline": _(

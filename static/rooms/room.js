@@ -40,6 +40,12 @@
   let lastRead = 0;
   let prefilledMention = ""; // put in by a reply within a thread
   const pending = new Map(); // client id -> {text, parent}
+  // Edits sent and not yet confirmed: their editors stay open (locked) until the server says
+  // yes (ack) or no (an error: the text is still there to fix).
+  const editsSent = new Map(); // client id -> {done, unlock}
+  // A phone's keyboard has no Shift+Enter: there Enter starts a new line (lists, addresses)
+  // and the button sends, as in the messengers people know.
+  const enterSends = !window.matchMedia("(hover: none) and (pointer: coarse)").matches;
   // Error codes that refuse every send in this room, not just one message.
   const ROOM_REFUSALS = new Set(["read_only", "archived", "forbidden"]);
   // What waits to be sent and the unsent draft outlive a reload or a crashed tab: they are
@@ -246,6 +252,7 @@
     ws.addEventListener("close", function (event) {
       if (ws !== socket) return; // an abandoned socket: its successor is already in charge
       socket = null;
+      unlockEdits();
       if (event.code === 4410) endHere("archived");
       else if (event.code === 4401) endHere("signed_out");
       else if (event.code === 4403) endHere("closed");
@@ -344,6 +351,7 @@
     // A socket that went quiet (network lost, phone asleep) may never report its end.
     const old = socket;
     socket = null;
+    unlockEdits();
     if (old) {
       try {
         old.close();
@@ -447,6 +455,11 @@
         awaitingPong = 0;
         break;
       case "ack":
+        if (editsSent.has(frame.ref)) {
+          editsSent.get(frame.ref).done();
+          editsSent.delete(frame.ref);
+          break;
+        }
         pending.delete(frame.ref);
         if (form) showQueued();
         // Written on an older page: it is stored; the newest messages show it in place.
@@ -655,6 +668,14 @@
     showQueued();
   }
 
+  function unlockEdits() {
+    // The answer may never come: the editors open again, and saving twice changes nothing.
+    editsSent.forEach(function (edit) {
+      edit.unlock();
+    });
+    editsSent.clear();
+  }
+
   function showError(frame) {
     const item = document.createElement("p");
     item.className = "alert alert-danger py-2";
@@ -663,6 +684,10 @@
     setTimeout(function () {
       item.remove();
     }, 8000);
+    if (frame.ref && editsSent.has(frame.ref)) {
+      editsSent.get(frame.ref).unlock(); // refused (too long, too late): the text stays to fix
+      editsSent.delete(frame.ref);
+    }
     if (frame.ref && pending.has(frame.ref)) {
       // Refused sends come back into the composer: nothing the member wrote is lost.
       if (ROOM_REFUSALS.has(frame.code)) {
@@ -732,6 +757,10 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
+  if (composer && !enterSends) {
+    document.getElementById("composer-keys").textContent = texts.keys_touch;
+  }
+
   if (composer) {
     composer.addEventListener("submit", function (event) {
       const open = socket && socket.readyState === WebSocket.OPEN;
@@ -785,7 +814,7 @@
         clearReply();
         return;
       }
-      if (event.key === "Enter" && !event.shiftKey) {
+      if (event.key === "Enter" && !event.shiftKey && enterSends) {
         event.preventDefault();
         if (!textarea.readOnly) form.requestSubmit();
       }
@@ -994,6 +1023,7 @@
           rows: 3,
           value: source ? source.value : "",
         });
+        if (source && source.maxLength > 0) area.maxLength = source.maxLength;
         const label = el("label", { htmlFor: area.id, className: "visually-hidden", textContent: texts.edit_label });
         const save = el("button", {
           type: "submit",
@@ -1010,6 +1040,8 @@
         body.after(editor);
         area.focus();
         const close = function () {
+          // Closed by the server's yes a moment later: the focus stays where the member went.
+          const hadFocus = editor.contains(document.activeElement) || document.activeElement === document.body;
           editor.remove();
           // The message may have been replaced by a newer version meanwhile (upsert).
           const current = document.getElementById("m-" + message.dataset.id);
@@ -1017,26 +1049,37 @@
           current.querySelector(".rn-msg-body").hidden = false;
           // Back where the member started: the message's action menu.
           const summary = current.querySelector("summary");
-          if (summary) summary.focus();
+          if (summary && hadFocus) summary.focus();
         };
         cancelButton.addEventListener("click", close);
         area.addEventListener("keydown", function (event) {
           if (event.key === "Escape") {
             event.preventDefault();
             close();
-          } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing && enterSends) {
             event.preventDefault();
             editor.requestSubmit();
           }
         });
         editor.addEventListener("submit", function (event) {
           event.preventDefault();
-          if (!send({ type: "edit", id: Number(message.dataset.id), text: area.value })) {
+          if (save.disabled) return;
+          const ref = newRef();
+          if (!send({ type: "edit", id: Number(message.dataset.id), text: area.value, ref: ref })) {
             // Not connected: the change stays in the editor until it can be saved.
             showError({ message: texts.edit_offline });
             return;
           }
-          close();
+          save.disabled = true;
+          area.readOnly = true;
+          editsSent.set(ref, {
+            done: close,
+            unlock: function () {
+              save.disabled = false;
+              area.readOnly = false;
+              if (editor.isConnected) area.focus();
+            },
+          });
         });
       })
       .catch(function () {

@@ -615,3 +615,75 @@ def test_the_invitation_list_shows_for_invitation_rooms_and_filters_long_lists(n
     expect(page.get_by_role("heading", name="Kleiner Kreis")).to_be_visible()
     assert list(Room.objects.get(name="Kleiner Kreis").invited.all()) == [nora]
     assert errors == []
+
+
+def test_a_refused_edit_keeps_its_text_in_the_editor(new_page):
+    from rotesnetz.rooms import services
+    from rotesnetz.rooms.models import MESSAGE_MAX_LENGTH
+
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    renate = make_member(tree["ov"], name="Renate", email="renate-e2e@example.org")
+    message = services.message_post(room=room, author=renate, text="Kurzer Bericht")
+    page, errors = _watched_page(new_page)
+    _login(page, renate.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    mine = page.locator(f"#m-{message.pk}")
+    mine.locator("summary").click()
+    mine.get_by_role("link", name="Bearbeiten").click()
+    editor = page.get_by_label("Deine Nachricht bearbeiten")
+    assert editor.get_attribute("maxlength") == str(MESSAGE_MAX_LENGTH)
+
+    # Longer than allowed (pasted past the field's limit by a script, or an older page): the
+    # server refuses, and the long text is still in the editor to shorten.
+    long_text = "Langer Bericht " + "x" * MESSAGE_MAX_LENGTH
+    editor.evaluate(
+        "(area, text) => { area.removeAttribute('maxlength'); area.value = text; }", long_text
+    )
+    editor.press("Enter")
+    expect(page.locator("#room-errors")).to_contain_text("höchstens")
+    expect(editor).to_have_value(long_text)
+    expect(editor).to_be_editable()
+
+    editor.fill("Langer Bericht, gekürzt")
+    editor.press("Enter")
+    expect(editor).to_have_count(0)
+    expect(mine).to_contain_text("Langer Bericht, gekürzt")
+    message.refresh_from_db()
+    assert message.text == "Langer Bericht, gekürzt"
+    assert errors == []
+
+
+def test_on_a_phone_enter_starts_a_new_line_and_the_button_sends(chromium, asgi_server):
+    tree = make_tree()
+    room = Room.objects.get(gliederung=tree["ov"], is_main=True)
+    ida = make_member(tree["ov"], name="Ida", email="ida-e2e@example.org")
+    context = chromium.new_context(
+        base_url=asgi_server,
+        locale="de-DE",
+        viewport={"width": 360, "height": 640},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        page = context.new_page()
+        _login(page, ida.email)
+        page.goto(f"/raeume/{room.pk}/")
+        expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+        assert page.evaluate("matchMedia('(hover: none) and (pointer: coarse)').matches")
+        expect(page.locator("#composer-keys")).to_have_text(
+            "Enter: neue Zeile; „Senden“ schickt ab."
+        )
+        composer = page.get_by_label("Deine Nachricht", exact=True)
+        composer.tap()
+        page.keyboard.type("Mitbringen:")
+        page.keyboard.press("Enter")
+        page.keyboard.type("- Kuchen")
+
+        expect(composer).to_have_value("Mitbringen:\n- Kuchen")
+        assert not Message.objects.filter(room=room).exists()
+        page.get_by_role("button", name="Senden").tap()
+        expect(page.get_by_role("log").locator("article li", has_text="Kuchen")).to_be_visible()
+    finally:
+        context.close()

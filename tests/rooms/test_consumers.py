@@ -12,7 +12,7 @@ from rotesnetz.asgi import application
 from rotesnetz.members import services as member_services
 from rotesnetz.members.models import Membership, MembershipRole
 from rotesnetz.rooms import services
-from rotesnetz.rooms.models import Message, Room
+from rotesnetz.rooms.models import MESSAGE_MAX_LENGTH, Message, Room
 from tests.support.factories import make_member, make_tree
 
 pytestmark = [pytest.mark.channels, pytest.mark.django_db(transaction=True)]
@@ -328,6 +328,26 @@ async def test_reactions_edits_and_typing_reach_the_others(world):
     assert typing["name"] == "Alice"
     await alice.disconnect()
     await bob.disconnect()
+
+
+async def test_an_edit_is_confirmed_or_refused_by_its_ref(world):
+    alice, _, _ = await _open(world["alice"], world["room"].pk)
+    await alice.send_json_to({"type": "send", "text": "Erster Entwurf", "ref": "q"})
+    message_id = (await _next(alice, "ack"))["id"]
+
+    await alice.send_json_to(
+        {"type": "edit", "id": message_id, "text": "x" * (MESSAGE_MAX_LENGTH + 1), "ref": "e1"}
+    )
+    refused = await _next(alice, "error")
+    await alice.send_json_to({"type": "edit", "id": message_id, "text": "Zweiter", "ref": "e2"})
+    confirmed = await _next(alice, "ack")
+
+    # The page keeps its editor until one of these: a refused edit loses nothing.
+    assert (refused["code"], refused["ref"]) == ("too_long", "e1")
+    assert confirmed["ref"] == "e2"
+    message = await sync_to_async(Message.objects.get)(pk=message_id)
+    assert message.text == "Zweiter"
+    await alice.disconnect()
 
 
 async def test_presence_lists_who_is_in_the_room(world):
