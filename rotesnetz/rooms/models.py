@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rotesnetz.members.models import Gliederung
 
@@ -205,6 +206,7 @@ class Presence(models.Model):
 
 
 class ModerationAction(models.TextChoices):
+    CREATE = "create", _("room opened")
     HIDE = "hide", _("hidden")
     UNHIDE = "unhide", _("shown again")
     PIN = "pin", _("pinned")
@@ -225,6 +227,9 @@ class ModerationLog(models.Model):
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
+    # What a settings change changed (services.room_update): codes and counts, no names, so
+    # the log holds nobody's personal data; ``changes()`` words it in the reader's language.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -234,3 +239,34 @@ class ModerationLog(models.Model):
 
     def __str__(self):
         return f"{self.action} in {self.room_id}"
+
+    def changes(self) -> list[str]:
+        details = self.details or {}
+        lines = []
+        if "name" in details:
+            lines.append(
+                _("Name: “%(old)s” → “%(new)s”")
+                % {"old": details["name"][0], "new": details["name"][1]}
+            )
+        if details.get("topic"):
+            lines.append(_("Topic changed"))
+        if "visibility" in details:
+            label = dict(Visibility.choices).get(details["visibility"], details["visibility"])
+            lines.append(_("Who may enter: %(who)s") % {"who": label})
+        if "read_only" in details:
+            lines.append(
+                _("Announcements only: on")
+                if details["read_only"]
+                else _("Announcements only: off")
+            )
+        if count := details.get("invited"):
+            lines.append(
+                ngettext("%(count)d member invited", "%(count)d members invited", count)
+                % {"count": count}
+            )
+        if count := details.get("uninvited"):
+            lines.append(
+                ngettext("%(count)d invitation withdrawn", "%(count)d invitations withdrawn", count)
+                % {"count": count}
+            )
+        return lines

@@ -250,7 +250,7 @@ def search_page(*, user: User, query: str, number: int) -> SearchPage:
 
 
 def moderation_log(*, room: Room) -> QuerySet[ModerationLog]:
-    return ModerationLog.objects.filter(room=room).select_related("actor", "message")[:200]
+    return ModerationLog.objects.filter(room=room).select_related("actor", "message__author")[:200]
 
 
 def export_messages(*, room: Room) -> QuerySet[Message]:

@@ -727,6 +727,7 @@ def room_create(
             [RoomInvite(room=room, user=user) for user in set(invitees or [])],
             ignore_conflicts=True,
         )
+        ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.CREATE)
     logger.info("room %s created in %s by user %s", room.pk, gliederung.pk, by.pk)
     return room
 
@@ -763,18 +764,45 @@ def room_update(
     invited = bool(invitees) if invitees is not None else room.invited.exists()
     _check_visibility(visibility, is_main=room.is_main, invited=invited)
     with transaction.atomic():
+        before = {
+            "name": room.name,
+            "topic": room.topic,
+            "visibility": room.visibility,
+            "read_only": room.read_only,
+        }
         room.name = room.name if room.is_main else _check_name(room.gliederung, name, room.pk)
         room.topic = (topic or "").strip()[:300]
         room.visibility = visibility
         room.read_only = read_only
         room.save(update_fields=["name", "topic", "visibility", "read_only"])
+        details = {}
+        if room.name != before["name"]:
+            details["name"] = [before["name"], room.name]
+        if room.topic != before["topic"]:
+            details["topic"] = True
+        if room.visibility != before["visibility"]:
+            details["visibility"] = room.visibility
+        if room.read_only != before["read_only"]:
+            details["read_only"] = room.read_only
         if invitees is not None:
-            RoomInvite.objects.filter(room=room).exclude(user__in=invitees).delete()
+            invited_before = set(room.invited.values_list("pk", flat=True))
+            wanted = {user.pk for user in invitees}
+            RoomInvite.objects.filter(room=room, user_id__in=invited_before - wanted).delete()
             RoomInvite.objects.bulk_create(
-                [RoomInvite(room=room, user=user) for user in set(invitees)],
+                [RoomInvite(room=room, user_id=pk) for pk in wanted - invited_before],
                 ignore_conflicts=True,
             )
-        ModerationLog.objects.create(room=room, actor=by, action=ModerationAction.SETTINGS)
+            # Counts, not names: the log stays free of who was (un)invited.
+            for key, changed in (
+                ("invited", wanted - invited_before),
+                ("uninvited", invited_before - wanted),
+            ):
+                if changed:
+                    details[key] = len(changed)
+        if details:
+            ModerationLog.objects.create(
+                room=room, actor=by, action=ModerationAction.SETTINGS, details=details
+            )
         # Fewer people may read now: their sockets check again and close if so.
         transaction.on_commit(lambda: _group_send(room_group(room.pk), {"type": "access.check"}))
     return room

@@ -161,6 +161,10 @@ def test_mentions_edits_and_menus_answer_enter_and_escape(new_page):
 
     # Escape closes an action menu and cancels an edit, and the focus stays on the menu.
     summary = mine.locator("summary")
+    # Named after its message's header (who, when), as screen readers list the menus.
+    expect(summary).to_have_accessible_name(
+        re.compile(r"^Aktionen Tina \d\d\.\d\d\.\d{4} \d\d:\d\d")
+    )
     summary.focus()
     page.keyboard.press("Enter")
     expect(mine.locator("details")).to_have_attribute("open", "")

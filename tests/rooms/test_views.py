@@ -175,6 +175,54 @@ def test_vorstand_opens_a_room_with_an_invitation_list(client, tree):
     assert list(room.invited.all()) == [guest]
 
 
+def test_the_moderation_log_says_what_changed_and_whose_message_it_was(
+    client, tree, django_assert_max_num_queries
+):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND, name="Renate")
+    maria = make_member(tree["ov"], name="Maria")
+    karl = make_member(tree["ov"], name="Karl")
+    room = services.room_create(
+        gliederung=tree["ov"], by=vorstand, name="Kreis", visibility="invite", invitees=[karl]
+    )
+    services.room_update(
+        room=room,
+        by=vorstand,
+        name="Kleiner Kreis",
+        topic="Wahlkampf",
+        visibility="invite",
+        read_only=True,
+        invitees=[maria],
+    )
+    # Saved without a change: nothing to log.
+    services.room_update(
+        room=room,
+        by=vorstand,
+        name="Kleiner Kreis",
+        topic="Wahlkampf",
+        visibility="invite",
+        read_only=True,
+        invitees=[maria],
+    )
+    message = services.message_post(room=room, author=vorstand, text="Adresse: Musterstr. 5")
+    services.message_hide(message_id=message.pk, by=vorstand, reason="Private Adresse")
+    client.force_login(vorstand)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("rooms:log", args=[room.pk])).content.decode()
+
+    assert "Raum eröffnet" in page
+    assert "Name: „Kreis“ → „Kleiner Kreis“" in page
+    assert "Thema geändert" in page
+    assert "Nur Ankündigungen: an" in page
+    assert "1 Mitglied eingeladen" in page
+    assert "1 Einladung zurückgenommen" in page
+    assert "Nachricht von Renate vom" in page
+    assert "Grund: Private Adresse" in page
+    assert page.count("Einstellungen geändert") == 1
+    # Counts, not names: who was (un)invited stays out of the log.
+    assert "Maria" not in page and "Karl" not in page
+
+
 def test_room_form_offers_only_what_makes_sense(client, tree):
     vorstand = make_member(tree["ub"], MembershipRole.VORSTAND)
     client.force_login(vorstand)
