@@ -10,6 +10,7 @@ class RoomsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_save
 
         from rotesnetz.members import navigation, panels
@@ -20,6 +21,7 @@ class RoomsConfig(AppConfig):
         from . import handlers, privacy
         from .demo import load_rooms_demo
 
+        connection_created.connect(handlers.sqlite_functions, dispatch_uid="rooms-sqlite")
         post_save.connect(handlers.gliederung_saved, sender=Gliederung, dispatch_uid="rooms-main")
         membership_ended.connect(handlers.membership_ended, dispatch_uid="rooms-membership")
         user_logged_out.connect(handlers.logged_out, dispatch_uid="rooms-logout")

@@ -24,3 +24,14 @@ def mein_netz_panel(request):
         return None
     rooms = list(selectors.room_list(user=request.user)[:12])
     return {"template": "rooms/partials/mein_netz_panel.html", "context": {"rooms": rooms}}
+
+
+def sqlite_functions(sender, connection, **kwargs):
+    """The search's fallback on SQLite (the demo) folds case in Python: SQLite's own LIKE and
+    LOWER fold only ASCII, so "Übernehmen" never found "übernehmen"."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("rn_fold", 1, _fold, deterministic=True)
+
+
+def _fold(text):
+    return text.casefold() if text is not None else None

@@ -5,7 +5,17 @@ from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -189,6 +199,24 @@ def member_names(
     )
 
 
+# Endings cut off for the SQLite fallback, so that "Wohnungen" finds "Wohnung": a rough stand-in
+# for PostgreSQL's German stemming, kept to what leaves at least four letters.
+_ENDINGS = ("en", "er", "es", "e", "n", "s")
+
+
+def _rough_stems(query: str) -> list[str]:
+    stems = []
+    for word in query.split()[:8]:
+        word = word.strip("\"'„“”‚‘’,.;:!?()").casefold()
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 4:
+                word = word[: -len(ending)]
+                break
+        if word:
+            stems.append(word)
+    return stems
+
+
 def search_messages(*, user: User, query: str, limit: int = 50, offset: int = 0) -> list[Message]:
     """Full-text search (German stemming on PostgreSQL) in the rooms the user may read, best
     matches first; ``limit`` from ``offset`` on."""
@@ -207,8 +235,9 @@ def search_messages(*, user: User, query: str, limit: int = 50, offset: int = 0)
             .order_by("-rank", "-id")
         )
     else:
-        for word in query.split()[:8]:
-            messages = messages.filter(text__icontains=word)
+        messages = messages.annotate(folded=Func(F("text"), function="rn_fold"))
+        for term in _rough_stems(query):
+            messages = messages.filter(folded__contains=term)
         messages = messages.order_by("-id")
     return list(messages[offset : offset + limit])
 
