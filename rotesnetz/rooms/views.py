@@ -208,6 +208,7 @@ def _client_texts() -> dict[str, str]:
         "read_only": _("Only moderators can write in this room."),
         "can_post_now": _("You can write in this room again."),
         "keys_touch": _("Enter starts a new line; “Send” sends."),
+        "reopened": _("This room is open again: reload the page to write."),
         "queued": _("Not connected: your message will be sent as soon as the connection is back."),
         "action_offline": _("Not connected: this works again once the connection is back."),
         "edit_offline": _(

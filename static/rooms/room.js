@@ -265,7 +265,10 @@
     // Reconnecting would not help: what waits to be sent comes back into the composer.
     ended = true;
     clearTimeout(reconnectTimer);
-    if (state === "archived") root.dataset.archived = "1"; // rooms.css: no edits any more
+    if (state === "archived") {
+      root.dataset.archived = "1"; // rooms.css: no edits any more
+      watchReopen();
+    }
     returnPending();
     setWritable(false); // the text stays to copy; a form post would be refused or lost
     setState(state);
@@ -290,6 +293,33 @@
     // Clear-Site-Data). No access: a reload could not show this room's text either.
     if (state === "signed_out") forget(true);
     else if (state === "closed") forget(false);
+  }
+
+  // A room can be reopened while its archived page is open: the page looks now and then (and
+  // when it is back in view) and then offers the reload that brings the message box back.
+  function watchReopen() {
+    let timer = null;
+    const look = function () {
+      if (document.visibilityState !== "visible") return;
+      fetch(root.dataset.stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (state) {
+          if (!state || state.archived) return;
+          clearInterval(timer);
+          document.removeEventListener("visibilitychange", look);
+          if (form) keep(true); // what is in the box comes back after the reload
+          stateEl.hidden = false;
+          stateEl.dataset.state = "reopened";
+          stateEl.replaceChildren(el("a", { href: location.pathname, textContent: texts.reopened }));
+        })
+        .catch(function () {
+          /* offline: the next look */
+        });
+    };
+    document.addEventListener("visibilitychange", look);
+    timer = setInterval(look, 120000);
   }
 
   function forget(everyRoom) {
@@ -584,8 +614,9 @@
   }
 
   function keep(withDraft) {
+    // ``true``: also a text that can no longer be sent (it comes back after a reload).
     const draft =
-      form && withDraft !== false && !textarea.readOnly
+      form && withDraft !== false && (withDraft === true || !textarea.readOnly)
         ? { text: textarea.value, parent: parentInput.value, mention: prefilledMention }
         : null;
     try {
@@ -1136,6 +1167,7 @@
     ended = true; // nothing happens here any more: no socket, no reconnect attempts
     setState("archived");
     stateEl.hidden = true; // the page says so above already
+    watchReopen();
   } else {
     connect();
   }

@@ -687,3 +687,36 @@ def test_on_a_phone_enter_starts_a_new_line_and_the_button_sends(chromium, asgi_
         expect(page.get_by_role("log").locator("article li", has_text="Kuchen")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_reopened_room_is_noticed_and_the_kept_text_survives_the_reload(new_page):
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Wahlkampf")
+    karl = make_member(tree["ov"], name="Karl", email="karl-e2e@example.org")
+    page, errors = _watched_page(new_page)
+    _login(page, karl.email)
+    page.goto(f"/raeume/{room.pk}/")
+    state = page.locator("#conn-state")
+    expect(state).to_have_attribute("data-state", "online")
+    composer = page.get_by_label("Deine Nachricht", exact=True)
+    composer.fill("Halb geschriebener Gedanke")
+
+    _in_other_thread(services.room_archive, room=room, by=vorstand)
+    expect(state).to_have_attribute("data-state", "archived")
+    _in_other_thread(services.room_reopen, room=room, by=vorstand)
+    # Coming back to the tab is when a member looks again (and every two minutes).
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    reload = state.get_by_role(
+        "link", name="Der Raum ist wieder offen: Seite neu laden, um zu schreiben."
+    )
+    expect(reload).to_be_visible()
+    reload.click()
+    expect(state).to_have_attribute("data-state", "online")
+    expect(composer).to_have_value("Halb geschriebener Gedanke")
+    expect(composer).to_be_editable()
+    assert errors == []
