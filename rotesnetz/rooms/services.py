@@ -897,7 +897,7 @@ def room_export(*, room: Room, by: User) -> str:
             lines.append(_("(deleted by the author)"))
         elif message.hidden_at:
             lines.append(
-                _("(hidden by the moderation: %(reason)s)")
+                _("(hidden by a moderator: %(reason)s)")
                 % {"reason": _one_line(message.hidden_reason)}
             )
         else:
