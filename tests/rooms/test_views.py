@@ -221,6 +221,15 @@ def test_the_moderation_log_says_what_changed_and_whose_message_it_was(
     assert page.count("Einstellungen geändert") == 1
     # Counts, not names: who was (un)invited stays out of the log.
     assert "Maria" not in page and "Karl" not in page
+    # The hidden words: for the room's moderators, on the message's own page only.
+    message_url = reverse("rooms:message", args=[room.pk, message.pk])
+    assert f'href="{message_url}"' in page
+    assert "Musterstr. 5" in client.get(message_url).content.decode()
+    assert (
+        "Musterstr. 5" not in client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
+    )
+    client.force_login(maria)
+    assert "Musterstr. 5" not in client.get(message_url).content.decode()
 
 
 def test_room_form_offers_only_what_makes_sense(client, tree):
