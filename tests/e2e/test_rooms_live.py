@@ -37,6 +37,24 @@ def _watched_page(new_page):
     return page, errors
 
 
+def _member_in_new_room(new_page, *, room_name, member_name, **room_options):
+    """A Vorstand opens a room, a member of the Ortsverein has it open (a watched page)."""
+    from rotesnetz.members.models import MembershipRole
+    from rotesnetz.rooms import services
+
+    tree = make_tree()
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    room = services.room_create(gliederung=tree["ov"], by=vorstand, name=room_name, **room_options)
+    member = make_member(
+        tree["ov"], name=member_name, email=f"{member_name.lower()}-e2e@example.org"
+    )
+    page, errors = _watched_page(new_page)
+    _login(page, member.email)
+    page.goto(f"/raeume/{room.pk}/")
+    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    return page, errors, room, vorstand, member
+
+
 def _write(page, text):
     composer = page.get_by_label("Deine Nachricht", exact=True)
     composer.fill(text)
@@ -471,18 +489,10 @@ def test_without_javascript_a_member_acts_on_their_own_old_messages_in_an_announ
 
 
 def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new_page):
-    from rotesnetz.members.models import MembershipRole
-    from rotesnetz.rooms import services
-
-    tree = make_tree()
-    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
-    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Termine")
-    ida = make_member(tree["ov"], name="Ida", email="ida-e2e@example.org")
-    page, errors = _watched_page(new_page)
-    _login(page, ida.email)
-    page.goto(f"/raeume/{room.pk}/")
+    page, errors, room, vorstand, _ida = _member_in_new_room(
+        new_page, room_name="Termine", member_name="Ida"
+    )
     state = page.locator("#conn-state")
-    expect(state).to_have_attribute("data-state", "online")
 
     page.context.set_offline(True)
     expect(state).to_have_attribute("data-state", re.compile("offline|connecting"))
@@ -508,17 +518,9 @@ def test_sends_that_waited_come_back_when_the_room_became_announcements_only(new
 
 
 def test_the_message_box_comes_when_an_announcement_room_opens_up(new_page):
-    from rotesnetz.members.models import MembershipRole
-    from rotesnetz.rooms import services
-
-    tree = make_tree()
-    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
-    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Infos", read_only=True)
-    ida = make_member(tree["ov"], name="Ida", email="ida-e2e@example.org")
-    page, errors = _watched_page(new_page)
-    _login(page, ida.email)
-    page.goto(f"/raeume/{room.pk}/")
-    expect(page.locator("#conn-state")).to_have_attribute("data-state", "online")
+    page, errors, room, vorstand, ida = _member_in_new_room(
+        new_page, room_name="Infos", member_name="Ida", read_only=True
+    )
     composer = page.get_by_label("Deine Nachricht", exact=True)
     expect(composer).to_be_hidden()
     expect(page.locator("#read-only-note")).to_be_visible()
@@ -690,18 +692,12 @@ def test_on_a_phone_enter_starts_a_new_line_and_the_button_sends(chromium, asgi_
 
 
 def test_a_reopened_room_is_noticed_and_the_kept_text_survives_the_reload(new_page):
-    from rotesnetz.members.models import MembershipRole
     from rotesnetz.rooms import services
 
-    tree = make_tree()
-    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
-    room = services.room_create(gliederung=tree["ov"], by=vorstand, name="Wahlkampf")
-    karl = make_member(tree["ov"], name="Karl", email="karl-e2e@example.org")
-    page, errors = _watched_page(new_page)
-    _login(page, karl.email)
-    page.goto(f"/raeume/{room.pk}/")
+    page, errors, room, vorstand, _karl = _member_in_new_room(
+        new_page, room_name="Wahlkampf", member_name="Karl"
+    )
     state = page.locator("#conn-state")
-    expect(state).to_have_attribute("data-state", "online")
     composer = page.get_by_label("Deine Nachricht", exact=True)
     composer.fill("Halb geschriebener Gedanke")
 

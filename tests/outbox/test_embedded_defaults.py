@@ -4,12 +4,7 @@ The other outbox tests run on PostgreSQL. On SQLite the claim's compare-and-set 
 an aware datetime with the stored naive text and never matched, so no mail was ever sent.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.embedded import run_on_embedded_defaults
 
 _SCRIPT = """
 import django
@@ -32,24 +27,7 @@ print("STATUS", OutboundMail.objects.get(key="embedded-defaults-check").status)
 
 
 def test_a_mail_reaches_the_console_on_sqlite(tmp_path):
-    services = {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "CELERY_BROKER_URL", "EMAIL_HOST"}
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in services and not key.startswith(("PYTEST", "DJANGO_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="rotesnetz.settings",
-        SQLITE_PATH=str(tmp_path / "demo.sqlite3"),
-    )
-    done = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", _SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_on_embedded_defaults(_SCRIPT, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "To: mitglied@example.org" in done.stdout
     assert "STATUS sent" in done.stdout

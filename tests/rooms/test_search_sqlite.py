@@ -6,12 +6,8 @@ once matched case only for ASCII ("Übernehmen" found nothing) and no other word
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.embedded import run_on_embedded_defaults
 
 _SCRIPT = """
 import json
@@ -36,24 +32,7 @@ print("FOUND", json.dumps(found, ensure_ascii=False))
 
 
 def test_the_search_finds_word_forms_and_umlauts_on_sqlite(tmp_path):
-    services = {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "CELERY_BROKER_URL", "EMAIL_HOST"}
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in services and not key.startswith(("PYTEST", "DJANGO_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="rotesnetz.settings",
-        SQLITE_PATH=str(tmp_path / "demo.sqlite3"),
-    )
-    done = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", _SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_on_embedded_defaults(_SCRIPT, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.split("FOUND ", 1)[1])
     assert found == {
