@@ -1037,6 +1037,7 @@ def mention_digests_send(*, older_than: timedelta = timedelta(minutes=10)) -> in
                                 if m.message.author
                                 else _("deleted member"),
                                 "preview": plain_text(m.message.text, 160),
+                                "at": m.message.created_at,
                                 "path": f"/raeume/{m.message.room_id}/#m-{m.message_id}",
                             }
                             for m in mentions

@@ -180,6 +180,10 @@ def test_mention_digest_sends_one_mail_per_member(room, tree, django_capture_on_
     assert [m.to for m in mail.outbox] == [[mentioned.email]]
     assert "3" in mail.outbox[0].subject
     assert mail.outbox[0].body.count("/raeume/") == 3
+    # When it was said (Berlin time, weekday first), and where to turn the mails off.
+    posted = timezone.localtime(Message.objects.filter(room=room).first().created_at)
+    assert posted.strftime("%d.%m. %H:%M") in mail.outbox[0].body
+    assert "„E-Mails bei Erwähnung ausschalten“" in mail.outbox[0].body
 
 
 def test_mentions_already_read_are_not_mailed(room, tree, django_capture_on_commit_callbacks):
