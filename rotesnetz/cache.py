@@ -4,8 +4,11 @@ Cache entries here are rate-limit counters and throw-away values: while Redis re
 must still work (counting starts again afterwards), so connection errors become misses.
 """
 
+import contextlib
 import logging
 import threading
+import time
+from collections import OrderedDict
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
@@ -130,3 +133,42 @@ def counter_bump(cache, key: str) -> None:
         client.incr(full_key)
     except _DOWN as error:
         logger.warning("cache unavailable (counter_bump): %s", error)
+
+
+class KeptInProcess:
+    """A few values kept in this process for a short while, the oldest dropped first.
+
+    For what every request of a busy moment asks for alike (a room's page when a conference
+    starts): no round trip, nothing to unpickle. The keys carry the versions that change with
+    the content; the short life bounds what a reset of those counters could bring back.
+    Threads share it: a lost race costs a render, never a wrong value under a key.
+    """
+
+    _all: "list[KeptInProcess]" = []
+
+    def __init__(self, limit: int, seconds: float):
+        self.limit = limit
+        self.seconds = seconds
+        self._values: OrderedDict = OrderedDict()
+        KeptInProcess._all.append(self)
+
+    def get(self, key):
+        kept = self._values.get(key)
+        if kept is None or kept[0] < time.monotonic():
+            return None
+        return kept[1]
+
+    def keep(self, key, value) -> None:
+        if key not in self._values and len(self._values) >= self.limit:
+            with contextlib.suppress(KeyError):  # another thread emptied it meanwhile
+                self._values.popitem(last=False)  # one step: no iterator another thread breaks
+        self._values[key] = (time.monotonic() + self.seconds, value)
+
+    def clear(self) -> None:
+        self._values.clear()
+
+    @classmethod
+    def clear_all(cls) -> None:
+        """What the cache's clear is for the shared cache (tests start empty)."""
+        for kept in cls._all:
+            kept.clear()

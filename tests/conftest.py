@@ -101,10 +101,12 @@ def _isolation(request, settings):
     """Every test starts with an empty cache and eager Celery unless it asks for a worker."""
     from django.core.cache import cache
 
+    from rotesnetz.cache import KeptInProcess
     from rotesnetz.celery import app
 
     if tier_of(request.node) != "unit":
         cache.clear()
+    KeptInProcess.clear_all()
     eager = (
         request.node.get_closest_marker("celery_worker") is None
         and request.node.get_closest_marker("fault") is None

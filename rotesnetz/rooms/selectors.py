@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from rotesnetz import sqlrows
 from rotesnetz.members.models import Membership, MembershipRole, User
 
 from .models import (
@@ -104,6 +105,11 @@ def room_for_reader(*, user: User, pk: int) -> Room | None:
     """The room if it exists and the user may read it; otherwise None (the same to outsiders)."""
     room, may_read = room_with_verdict(user, pk)
     return room if may_read else None
+
+
+def read_state(*, room: Room, user: User) -> ReadState | None:
+    """The member's read marker in the room (one prepared statement: every room page asks)."""
+    return sqlrows.fetch_one(ReadState, "t.room_id = %s AND t.user_id = %s", [room.pk, user.pk])
 
 
 def _with_relations(messages: QuerySet[Message]) -> QuerySet[Message]:

@@ -17,12 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rotesnetz.cache import KeptInProcess
 from rotesnetz.markup import plain_text
 from rotesnetz.members.models import Gliederung
 
 from . import selectors, services
 from .forms import HideForm, MessageForm, RoomForm
-from .models import MESSAGE_MAX_LENGTH, REACTIONS, Message, ReadState
+from .models import MESSAGE_MAX_LENGTH, REACTIONS, Message
 from .render import CSRF_MARK, message_context, message_html
 from .rules import can_lead_rooms_of, can_moderate_room, can_post, read_verdicts_shared
 from .services import RoomError
@@ -74,7 +75,7 @@ def _room_detail(request, pk):
         before = 0
     listing = _message_listing(room, before)
     can_moderate = can_moderate_room(request.user, room)
-    state = ReadState.objects.filter(room=room, user=request.user).first()
+    state = selectors.read_state(room=room, user=request.user)
     if (
         listing["last_id"]
         and not before
@@ -87,8 +88,13 @@ def _room_detail(request, pk):
     draft = request.session.pop("rooms_draft", "")
     context = {
         "room": room,
-        # The shared list carries a mark where each reaction form's CSRF token goes.
-        "messages_html": _with_own_marked(request, _with_csrf_token(request, listing["html"])),
+        # Holes the request fills in (_page_filled); the rest is the same for everyone who
+        # sees the room alike (_page_key).
+        "messages_html": PAGE_HOLES["messages"] if listing["html"] else "",
+        "action_templates": PAGE_HOLES["actions"],
+        "viewer_id": PAGE_HOLES["viewer"],
+        "server_time": PAGE_HOLES["time"],
+        "csrf_token": CSRF_MARK,
         "has_more": listing["has_more"],
         "oldest_id": listing["oldest_id"],
         # An older page (?vor=) ends before the newest messages: the script then keeps its
@@ -97,23 +103,86 @@ def _room_detail(request, pk):
         "pinned": listing["pinned"],
         "can_post": can_post(request.user, room),
         "can_moderate": can_moderate,
-        "form": MessageForm(),
         "reply_to": reply_to,
         "mention_mails": state.mention_mails if state else True,
-        "server_time": timezone.now().isoformat(),
         "max_length": MESSAGE_MAX_LENGTH,
         "before": before,
-        "i18n": _client_texts(),
         # A refused post comes back into the composer; a reply within a thread names whom
         # it answers.
         "draft": draft or reply_mention,
-        "action_templates": _action_templates(request, room),
     }
-    return render(request, "rooms/room_detail.html", context)
+    # What only this request has (a query, a draft, a notice to show) is rendered for it
+    # alone; everything else comes from the page kept for the room (_pages).
+    shared = not request.GET and not context["draft"] and not messages.get_messages(request)
+    key = _page_key(request, room, listing, context) if shared else None
+    page = _pages.get(key) if key else None
+    if page is None:
+        context["i18n"] = _client_texts()
+        page = render_to_string("rooms/room_detail.html", context, request=request)
+        if key:
+            _pages.keep(key, page)
+    return HttpResponse(_page_filled(request, room, page, listing["html"]))
+
+
+# Where a kept room page takes what belongs to one request. The template escapes "<" in
+# everything it puts in, so nothing a member wrote can pass for a hole.
+PAGE_HOLES = {
+    name: mark_safe(f"<rn-hole:{name}>")  # noqa: S308  # nosec B308 B703
+    for name in ("messages", "actions", "viewer", "time")
+}
+# Room pages kept per process: a room seen by its members alike (the same language, the same
+# rights, the same state of the room) is rendered once. When a conference starts and a
+# thousand members open one room within a second, rendering its template for each of them
+# was the largest part of the page's cost.
+_pages = KeptInProcess(limit=256, seconds=30)
+
+
+def _page_key(request, room, listing: dict, context: dict) -> tuple:
+    """Everything the room page shows that is not a hole: the room, its message list's
+    version, the viewer's rights and setting, the language, and base.html's menu (the
+    path marks its active entry; staff get the administration link)."""
+    gliederung = room.gliederung
+    return (
+        room.pk,
+        room.name,
+        room.topic,
+        room.read_only,
+        room.archived_at is not None,
+        gliederung.name,
+        gliederung.slug,
+        listing["key"],
+        get_language(),
+        request.path,
+        request.user.is_staff,
+        context["can_post"],
+        context["can_moderate"],
+        context["mention_mails"],
+    )
+
+
+def _page_filled(request, room, page: str, messages_html: str) -> str:
+    """One CSRF token for every form of the page (each masked token costs 32 random draws)."""
+    token = get_token(request)
+    filled = (
+        page.replace(CSRF_MARK, token)
+        .replace(PAGE_HOLES["viewer"], str(request.user.pk))
+        .replace(PAGE_HOLES["time"], timezone.now().isoformat())
+        .replace(
+            PAGE_HOLES["actions"],
+            _action_templates_for(room.pk, get_language()).replace(CSRF_MARK, token),
+        )
+    )
+    # The messages go in last: nothing is looked for in what members wrote.
+    return filled.replace(
+        PAGE_HOLES["messages"], _with_own_marked(request, messages_html.replace(CSRF_MARK, token))
+    )
 
 
 @lru_cache(maxsize=2048)
 def _action_templates_for(room_id: int, language: str) -> str:
+    """The action menus the script clones for live messages: the same for everyone in a room
+    but the CSRF token, so they are rendered once per room and language and the token is put
+    in per request."""
     with translation.override(language):
         return render_to_string(
             "rooms/partials/action_templates.html",
@@ -125,24 +194,12 @@ def _action_templates_for(room_id: int, language: str) -> str:
         )
 
 
-def _action_templates(request, room) -> str:
-    """The action menus the script clones for live messages: the same for everyone in a room
-    but the CSRF token, so they are rendered once per room and language (about a third of the
-    page's template work) and the token is put in per request."""
-    return _with_csrf_token(request, _action_templates_for(room.pk, get_language()))
-
-
-def _with_csrf_token(request, html: str) -> str:
-    # The template escaped everything it put in; the token is letters and digits only.
-    return mark_safe(html.replace(CSRF_MARK, get_token(request)))  # noqa: S308  # nosec B308 B703
-
-
 def _with_own_marked(request, html: str) -> str:
     """The viewer's own messages in the shared list get ``data-own``: without the script
     (which marks them itself) an announcement room still offers its member the actions on
     what they wrote there before."""
     author = f' data-author="{request.user.pk}"'
-    return mark_safe(html.replace(author, f'{author} data-own=""'))  # noqa: S308  # nosec B308 B703
+    return html.replace(author, f'{author} data-own=""')
 
 
 def _message_listing(room, before: int) -> dict:
@@ -156,7 +213,10 @@ def _message_listing(room, before: int) -> dict:
         f"rooms:page:{room.pk}:{room.last_message_id}.{services.page_version(room.pk)}"
         f":{get_language()}:{before}"
     )
-    listing = cache.get(key)
+    # Kept in the process as well, as long as in the cache: a thousand members opening the
+    # room at once would otherwise each fetch and unpickle the same list from Redis.
+    kept = _listings.get(key)
+    listing = kept or cache.get(key)
     if listing is None:
         page, has_more = selectors.messages_page(room=room, before_id=before or None)
         listing = {
@@ -171,7 +231,12 @@ def _message_listing(room, before: int) -> dict:
             ],
         }
         cache.set(key, listing, timeout=300)
-    return listing
+    if kept is None:
+        _listings.keep(key, listing)
+    return {**listing, "key": key}
+
+
+_listings = KeptInProcess(limit=64, seconds=30)
 
 
 def _client_texts() -> dict[str, str]:

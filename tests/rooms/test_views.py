@@ -1,12 +1,16 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rotesnetz.cache import KeptInProcess
 from rotesnetz.members.models import Gliederung, MembershipRole
 from rotesnetz.rooms import services
 from rotesnetz.rooms.models import Message, Reaction, ReadState, Room
+from rotesnetz.rooms.render import CSRF_MARK
 from tests.support.factories import make_gliederung, make_member, make_tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +101,7 @@ def test_opening_a_room_the_first_time_writes_the_read_marker_in_one_statement(c
 
     marker = [q["sql"] for q in context.captured_queries if "rooms_readstate" in q["sql"]]
     assert len(marker) == 2  # read it, then insert it
-    assert marker[1].lstrip().upper().startswith("INSERT")
+    assert "INSERT INTO" in marker[1].upper()  # prepared statements log as "QUERY = '…'"
     assert ReadState.objects.get(room=room, user=member).last_read_id == room.messages.last().pk
 
 
@@ -695,3 +699,110 @@ def test_without_the_script_members_keep_the_actions_on_their_own_old_messages(c
     page = client.get(reverse("rooms:detail", args=[room.pk])).content.decode()
     assert f'data-author="{member.pk}" data-own' not in page
     assert f'data-author="{vorstand.pk}" data-own=""' in page
+
+
+# --- The room page kept per process (views._pages) ---------------------------------------
+
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
+_TIME = re.compile(r'data-server-time="[^"]+"')
+
+
+def _page(client, room) -> str:
+    response = client.get(reverse("rooms:detail", args=[room.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _comparable(html: str) -> str:
+    """Every request masks its CSRF token anew and has its own server time."""
+    return _TIME.sub('data-server-time=""', _TOKEN.sub(r'\1"', html))
+
+
+def test_a_kept_room_page_is_what_a_fresh_render_would_be(client, tree, room):
+    tina = make_member(tree["ov"], name="Tina")
+    karl = make_member(tree["ov"], name="Karl")
+    services.message_post(room=room, author=tina, text="Von Tina")
+    services.message_post(room=room, author=karl, text="Von Karl")
+    client.force_login(tina)
+    _page(client, room)  # Tina's visit keeps the page
+    client.force_login(karl)
+    _page(client, room)  # Karl's first visit moves his marker; now he sees the room alike
+
+    kept = _page(client, room)
+    KeptInProcess.clear_all()
+    fresh = _page(client, room)
+
+    assert _comparable(kept) == _comparable(fresh)
+    assert f'data-user="{karl.pk}"' in kept
+    assert kept.count("data-own") == 1  # his message, not Tina's
+    assert "rn-hole" not in kept and CSRF_MARK not in kept
+
+
+def test_a_kept_room_page_carries_this_requests_working_token(tree, room):
+    from django.test import Client
+
+    member = make_member(tree["ov"])
+    make_member(tree["ov"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    _page(client, room)
+    page = _page(client, room)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    response = client.post(
+        reverse("rooms:post", args=[room.pk]), {"text": "Geht", "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    assert room.messages.filter(text="Geht").exists()
+
+
+def test_a_kept_room_page_follows_the_viewers_rights_and_settings(client, tree, room):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+    settings_url = reverse("rooms:settings", args=[room.pk])
+    client.force_login(vorstand)
+    assert settings_url in _page(client, room)
+
+    client.force_login(member)
+    assert settings_url not in _page(client, room)
+    assert 'name="enabled" value="0"' in _page(client, room)
+    services.mention_mails_set(room=room, user=member, enabled=False)
+    page = _page(client, room)
+    assert 'name="enabled" value="1"' in page
+
+
+def test_a_kept_room_page_shows_changes_at_once(client, tree, room):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    _page(client, room)
+
+    services.room_update(
+        room=room,
+        by=vorstand,
+        name=room.name,
+        topic="Neues Thema",
+        visibility=room.visibility,
+        read_only=False,
+    )
+    message = services.message_post(room=room, author=vorstand, text="Ganz neu")
+    services.message_pin(message_id=message.pk, by=vorstand, pinned=True)
+    page = _page(client, room)
+
+    assert "Neues Thema" in page
+    assert "Ganz neu" in page
+    assert re.search(r'<section id="pinned"[^>]*hidden', page) is None
+
+
+def test_a_notice_is_shown_once_even_on_a_kept_room_page(client, tree, room):
+    member = make_member(tree["ov"])
+    client.force_login(member)
+    _page(client, room)
+
+    client.post(reverse("rooms:post", args=[room.pk]), {"text": ""})  # refused: a notice
+    with_notice = _page(client, room)
+    after = _page(client, room)
+
+    assert 'role="status" aria-live="polite" tabindex="-1" data-rn-focus' in with_notice
+    assert "data-rn-focus" not in after
