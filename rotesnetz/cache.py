@@ -86,8 +86,8 @@ class TolerantRedisCache(RedisCache):
 
 
 # --- counters -------------------------------------------------------------------------------
-# Rate limits and version counters sit on hot paths (every chat message): on Redis they take
-# one round trip instead of the two or three of add + incr through the cache API.
+# Rate limits sit on a hot path (every chat message): on Redis they take one round trip
+# instead of the two or three of add + incr through the cache API.
 
 
 def _redis_client(cache, key: str):
@@ -117,22 +117,6 @@ def counter_hit(cache, key: str, window: int) -> int:
     except _DOWN as error:
         logger.warning("cache unavailable (counter_hit): %s", error)
         return 1
-
-
-def counter_bump(cache, key: str) -> None:
-    """Move a version counter on (created at 1, never expires)."""
-    client, full_key = _redis_client(cache, key)
-    if client is None:
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=None)
-        return
-    try:
-        client.incr(full_key)
-    except _DOWN as error:
-        logger.warning("cache unavailable (counter_bump): %s", error)
 
 
 class KeptInProcess:

@@ -40,6 +40,10 @@ class Room(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     last_message_id = models.BigIntegerField(default=0, editable=False)
+    # Moves with every change of the room's existing messages (edits, deletions, reactions,
+    # moderation, erasure); with last_message_id it keys the shared message list. In the row,
+    # so that a page reads it with the room instead of asking Redis for it.
+    page_version = models.BigIntegerField(default=0, editable=False)
     # Set when a part keeps this room for its own people (e.g. "konferenz-12").
     part_key = models.CharField(max_length=60, blank=True, editable=False)
     # Languages besides LANGUAGE_CODE that live sockets in this room have used ("en"): a new

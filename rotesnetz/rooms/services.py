@@ -17,12 +17,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rotesnetz import sqlrows
-from rotesnetz.cache import counter_bump
 from rotesnetz.dates import format_moment
 from rotesnetz.markup import MENTION_PATTERN, mentioned_names, plain_text, render_markdown
 from rotesnetz.members.models import Gliederung, GliederungKind, User
@@ -129,15 +128,8 @@ def _broadcast_message(kind: str, message_id: int, message: Message | None = Non
     )
 
 
-def page_version(room_id: int) -> int:
-    """A counter that changes with every change of a room's existing messages (edits,
-    deletions, reactions, moderation, erasure); with the room's last message id it keys the
-    cached message list."""
-    return cache.get(f"rooms:version:{room_id}") or 0
-
-
 def _bump_page_version(room_id: int) -> None:
-    counter_bump(cache, f"rooms:version:{room_id}")
+    Room.objects.filter(pk=room_id).update(page_version=F("page_version") + 1)
 
 
 def _after_commit_broadcast(kind: str, message: Message) -> None:

@@ -210,8 +210,7 @@ def _message_listing(room, before: int) -> dict:
     a room at the start of a conference, it is rendered once per change and language.
     """
     key = (
-        f"rooms:page:{room.pk}:{room.last_message_id}.{services.page_version(room.pk)}"
-        f":{get_language()}:{before}"
+        f"rooms:page:{room.pk}:{room.last_message_id}.{room.page_version}:{get_language()}:{before}"
     )
     # Kept in the process as well, as long as in the cache: a thousand members opening the
     # room at once would otherwise each fetch and unpickle the same list from Redis.

@@ -432,11 +432,11 @@ def test_the_cached_message_list_shows_a_new_message_at_once(client, tree, room)
     url = reverse("rooms:detail", args=[room.pk])
     services.message_post(room=room, author=member, text="Erste Nachricht")
     assert "Erste Nachricht" in client.get(url).content.decode()
-    version = services.page_version(room.pk)
+    version = Room.objects.get(pk=room.pk).page_version
 
     services.message_post(room=room, author=make_member(tree["ov"]), text="Zweite Nachricht")
 
-    assert services.page_version(room.pk) == version
+    assert Room.objects.get(pk=room.pk).page_version == version
     assert "Zweite Nachricht" in client.get(url).content.decode()
 
 
