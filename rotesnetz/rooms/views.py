@@ -212,8 +212,8 @@ def _message_listing(room, before: int) -> dict:
     key = (
         f"rooms:page:{room.pk}:{room.last_message_id}.{room.page_version}:{get_language()}:{before}"
     )
-    # Kept in the process as well, as long as in the cache: a thousand members opening the
-    # room at once would otherwise each fetch and unpickle the same list from Redis.
+    # Kept in the process as well, for a short while: a thousand members opening the room at
+    # once would otherwise each fetch and unpickle the same list from Redis.
     kept = _listings.get(key)
     listing = kept or cache.get(key)
     if listing is None:
