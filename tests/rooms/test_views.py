@@ -56,6 +56,26 @@ def test_room_list_queries_do_not_grow_with_rooms_and_gliederungen(client, tree)
     assert client.get(url).content.decode().count('class="list-group-item') == 3 + 16
 
 
+def test_room_list_names_announcements_once(client, tree):
+    vorstand = make_member(tree["ov"], MembershipRole.VORSTAND)
+    for name in ("Ankündigungen", "Termine"):
+        services.room_create(
+            gliederung=tree["ov"], by=vorstand, name=name, visibility="members", read_only=True
+        )
+    client.force_login(vorstand)
+
+    items = re.findall(
+        r'<li class="list-group-item.*?</li>',
+        client.get(reverse("rooms:list")).content.decode(),
+        flags=re.S,
+    )
+    named = next(item for item in items if ">Ankündigungen</a>" in item)
+    other = next(item for item in items if ">Termine</a>" in item)
+
+    assert named.count("Ankündigungen") == 1
+    assert ">Ankündigungen</span>" in other
+
+
 def test_room_list_shows_unread_counts(client, tree, room):
     member = make_member(tree["ov"])
     other = make_member(tree["ov"])
