@@ -124,7 +124,8 @@ class KeptInProcess:
 
     For what every request of a busy moment asks for alike (a room's page when a conference
     starts): no round trip, nothing to unpickle. The keys carry the versions that change with
-    the content; the short life bounds what a reset of those counters could bring back.
+    the content; the short life bounds how long what no key names (a member's changed display
+    name) stays as it was.
     Threads share it: a lost race costs a render, never a wrong value under a key.
     """
 
